@@ -1,0 +1,32 @@
+"""The errors sitrep raises, all under one root.
+
+    SitrepError
+     ├── ArticleError          an article that cannot be read (empty, binary, too long, not English)
+     │    └── NotEnglishError
+     ├── InputError            a malformed input line or a missing field
+     └── PipelineError         the English pipeline or the installed data cannot be loaded
+
+Each message names the bad value and, where there is one, the next step.
+"""
+
+from __future__ import annotations
+
+
+class SitrepError(Exception):
+    """The root of every error sitrep raises on purpose."""
+
+
+class ArticleError(SitrepError):
+    """An article that cannot be processed; a batch records it and goes on."""
+
+
+class NotEnglishError(ArticleError):
+    """The text does not read as English."""
+
+
+class InputError(SitrepError):
+    """A malformed input record (bad JSON, a missing or mistyped field)."""
+
+
+class PipelineError(SitrepError):
+    """The spaCy pipeline or sitrep's data files cannot be loaded."""

@@ -1,0 +1,94 @@
+"""What happened: the incident's type, from the words that tell what was done in its sentences.
+
+Each type has triggers (words and phrases). Every trigger in the incident's sentences votes for its
+type, the incident's first sentence counting most; a vehicle seized outweighs the shooting that
+follows, an explosion outweighs a generic "attack". Ties go to the more specific type.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sitrep.records import EventType, Evidence
+
+RULE = "kinds.v1"
+
+# (type, weight, pattern): a weight says how surely the words name that type.
+_TRIGGERS: tuple[tuple[EventType, float, re.Pattern[str]], ...] = tuple(
+    (kind, weight, re.compile(pattern, re.IGNORECASE))
+    for kind, weight, pattern in (
+        ("hijacking", 4, r"\bhijack\w*|\bcommandeer\w*|\bseiz\w+ (?:control of )?(?:the |a )?(?:\w+ )?"
+                         r"(?:train|plane|aircraft|airliner|bus|ship|vessel|flight|jet|tanker)\b"),
+        ("kidnapping", 3, r"\bkidnap\w*|\babduct\w*|\bwhisk\w* (?:them |him |her )?(?:away|off)|\btook away\b|"
+                          r"\bcarted away\b|\bhostages? (?:were|was) (?:taken|led) away|\bransom\b"),
+        ("hostage_taking", 2.5, r"\b(?:took|take|taken|taking|held|holding|hold) (?:\w+ ){0,3}hostages?\b|"
+                                r"\bhostage[- ]taking\b|\bbarricaded\b"),
+        ("air_or_artillery_strike", 3, r"\bair ?strikes?\b|\bair raids?\b|\bdrone (?:strike|attack)s?\b|\bshelling\b|"
+                                       r"\bartillery\b|\bmortars?\b|\bmissiles?\b|\brockets?\b|\bgunships?\b|"
+                                       r"\bbombard\w*|\bwarplanes?\b|\bjets? struck\b|\baerial\b"),
+        ("bombing", 3, r"\bbomb(?:s|ing|ings|er|ers|ed)?\b|\bblasts?\b|\bexplo(?:sion|sions|sive|sives|ded|de)\b|"
+                       r"\bIEDs?\b|\bimprovised explosive\b|\bsuicide (?:attack|bomb|car)\w*|\bgrenades?\b|"
+                       r"\bdetonat\w*|\blandmines?\b|\bdynamite\b|\bblew (?:himself|herself|themselves) up\b"),
+        ("armed_clash", 2, r"\bclash\w*|\bbattles?\b|\bgun ?battles?\b|\bgunfights?\b|\bfire ?fights?\b|\bexchange of fire\b|"
+                           r"\bexchanged fire\b|\bencounters?\b|\bskirmish\w*|\bfierce fighting\b|\bbattled\b|"
+                           r"\bretaliated\b|\bcombat\b|\boffensive\b|\boperation against\b|\bneutrali[sz]ed\b"),
+        ("armed_assault", 2, r"\bopen(?:ed|ing)? fire\b|\bshot (?:dead|and killed)\b|\bshooting\b|"
+                             r"\bstorm(?:ed|ing)?\b|\bsiege\b|\bmassacre\w*|\bstabb\w*|\bmachetes?\b|"
+                             r"\bgun attack\b|\bshot\b|\bfired (?:at|on|upon)\b|\bhacked\b|\bgunfire\b"),
+        # Words for the attackers, not for the act: they count for little.
+        ("armed_assault", 1, r"\bgunm[ae]n\b|\bbandits\b|\braid(?:ed|s)?\b|\bambush\w*|\bassailants?\b"),
+        ("assassination", 3, r"\bassassinat\w*"),
+        ("facility_attack", 2, r"\barson\b|\bset (?:\w+ )?(?:ablaze|on fire|fire to)\b|\btorch(?:ed|ing)\b|"
+                               r"\bburn(?:ed|t) down\b|\bsabotage\w*|\bvandali[sz]\w*"),
+    )
+)
+# Ties are broken by this order: the more specific type first.
+_PRIORITY: tuple[EventType, ...] = ("hijacking", "kidnapping", "hostage_taking", "air_or_artillery_strike",
+                                    "bombing", "assassination", "armed_clash", "armed_assault",
+                                    "facility_attack", "other")
+_ATTACK = re.compile(r"\battack(?:s|ed|ing)?\b|\bfighting\b", re.IGNORECASE)
+GENERIC = re.compile(r"\battack\w*|\bkill\w*|\bviolence\b|\bassault\w*|\bfighting\b|\bdead\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class TypeVote:
+    type: EventType
+    score: float
+    evidence: Evidence | None
+
+
+def classify_incident(sentences: Sequence[tuple[int, int, str]]) -> TypeVote:
+    """The incident's type from its sentences, given as (start, end, text) with document offsets."""
+    scores: dict[EventType, float] = {}
+    first_hit: dict[EventType, Evidence] = {}
+    for position, (start, end, text) in enumerate(sentences):
+        weight = 3.0 if position == 0 else (1.5 if position == 1 else 1.0)
+        strongest: dict[EventType, float] = {}
+        for kind, strength, pattern in _TRIGGERS:
+            m = pattern.search(text)
+            if m is None:
+                continue
+            strongest[kind] = max(strongest.get(kind, 0.0), strength)
+            first_hit.setdefault(kind, Evidence(start + m.start(), start + m.end(), m.group(0), f"{RULE}:{kind}"))
+        for kind, strength in strongest.items():
+            scores[kind] = scores.get(kind, 0.0) + strength * weight
+    if not scores:
+        # An attack whose means the text does not state: an armed assault, as GTD and ACLED code it.
+        hit = next(((s, m) for s, _, t in sentences if (m := _ATTACK.search(t))), None)
+        if hit is None:
+            return TypeVote("other", 0.0, None)
+        start, m = hit
+        return TypeVote("armed_assault", 0.5, Evidence(start + m.start(), start + m.end(), m.group(0),
+                                                        f"{RULE}:unstated-means"))
+    best = max(scores.items(), key=lambda kv: (kv[1], -_PRIORITY.index(kv[0])))
+    kind = best[0]
+    if kind == "hostage_taking" and "hijacking" in scores:
+        kind = "hijacking"
+    return TypeVote(kind, best[1], first_hit.get(kind))
+
+
+def is_violent(text: str) -> bool:
+    """Whether a sentence tells of violence at all (any trigger, or a generic word of it)."""
+    return GENERIC.search(text) is not None or any(p.search(text) for _, _, p in _TRIGGERS)

