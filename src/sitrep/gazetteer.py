@@ -201,7 +201,10 @@ def _index_cities(index, cities, countries, admin1_by_code) -> None:
         admin1 = admin1_by_code.get((c["countrycode"], c.get("admin1code") or ""))
         place = Place(c["name"], "place", country.country_code, country.name, admin1.name if admin1 else None,
                       float(c["latitude"]), float(c["longitude"]), int(c.get("population") or 0), "geonames-city")
-        index[normalise(c["name"])].append(place)
+        key = normalise(c["name"])
+        if any(p.kind == "country" and p.country_code != place.country_code for p in index.get(key, ())):
+            continue  # a town named after a country ("Colômbia" in Brazil) is not what the news means
+        index[key].append(place)
 
 
 def _float(text: str) -> float | None:

@@ -15,7 +15,7 @@ from sitrep.extract.actors import GroupMention, GroupTable, load_groups
 from sitrep.extract.counts import find_casualties
 from sitrep.extract.dates import find_dates
 from sitrep.extract.incidents import Sentence, build_event, group_sentences
-from sitrep.extract.kinds import is_violent
+from sitrep.extract.kinds import is_violent, names_act
 from sitrep.extract.places import article_country, find_places
 from sitrep.gazetteer import Gazetteer, load_gazetteer
 from sitrep.records import EventRecord
@@ -119,6 +119,7 @@ def _read_sentences(doc: Doc) -> Iterator[Sentence]:
             end=end,
             text=words,
             violent=is_violent(words),
+            names_act=names_act(words),
             dates=tuple(find_dates(original, sent.start_char, sent.end_char)),
             casualties=tuple(find_casualties(sent)),
         )

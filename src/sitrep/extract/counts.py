@@ -46,11 +46,12 @@ PARTICIPLES: dict[str, Outcome] = {
 SECURITY = frozenset(
     "soldier troop trooper policeman policemen policewoman police cop constable officer personnel jawan "
     "guard gendarme ranger commando paramilitary serviceman servicemen marine sailor airman army "
-    "militiaman sentry cadet recruit conscript".split()
+    "militiaman sentry cadet recruit conscript dsp sp ssp inspector sergeant colonel major captain lieutenant "
+    "general commander sepoy havildar subedar".split()
 )
 SECURITY_MODIFIERS = frozenset(
     "security police military army paramilitary defence defense border frontier crpf bsf fc cobra "
-    "navy naval armed-forces".split()
+    "navy naval forces force armed".split()
 )
 PERPETRATORS = frozenset(
     "militant insurgent attacker gunman gunmen terrorist rebel fighter bomber assailant hijacker "
@@ -67,6 +68,8 @@ VICTIMS = frozenset(
 )
 PEOPLE = frozenset("people person individual other man men dead body bodies casualty life lives member "
                    "resident soul".split())
+TITLES = frozenset("personnel chief head commander official officer member".split())
+DEATH_NOUNS = frozenset("fatality death".split())
 PRONOUNS = frozenset("them they those whom".split())
 
 COORDINATING_PREPS = frozenset("alongside including besides plus among".split())
@@ -74,7 +77,7 @@ SAY_LEMMAS = frozenset("say tell state confirm report add claim announce quote n
 
 _AGGREGATE = re.compile(
     r"\bsince (?:19|20)\d\d\b|\bsince (?:the (?:start|beginning)|its inception)|so far this year|"
-    r"\bthis year alone|\b(?:in|over|during) the (?:past|last) (?:\w+ )?(?:years|decades|months)\b|"
+    r"\bthis year alone|\b(?:in|over|during) the (?:past|last) (?:\w+ )?(?:years?|decades?|months)\b|"
     r"\bbetween \w+ \d{1,2},? (?:19|20)\d\d and\b|\bduring the same period\b|\bover the years\b|"
     r"\bthe (?:conflict|insurgency|war|violence|fighting) (?:has|have) (?:killed|claimed)|\bin total\b|"
     r"\bsince (?:19|20)\d\d\b|\bevery year\b|\beach year\b|\bannually\b|\bto date\b",
@@ -106,12 +109,18 @@ def find_casualties(sent: Span) -> Iterator[CasualtyMention]:
     previous: Outcome | None = None
     for ns in list(find_numbers(sent)) + list(_singular_people(sent)):
         noun, phrase = _head_noun(sent.doc, ns)
+        if noun is not None and noun.lemma_.lower() in DEATH_NOUNS:
+            yield _mention(sent, ns, "killed", "people", phrase, "death-noun")
+            previous = "killed"
+            continue
         role = _role(noun) if noun is not None else "people"
         if noun is not None and noun.lower_ in PRONOUNS:
             continue  # "five of them died": a part of a group counted elsewhere
         if role is None or not _is_person_amount(sent.doc, ns, noun):
             continue
         found = _outcome(phrase)
+        if found is None and noun is not None and noun.lower_ in PARTICIPLES:
+            found = (PARTICIPLES[noun.lower_], "participle-noun")  # headlines: "seven dead", "12 injured"
         if found is None and phrase.dep_ == "pobj" and phrase.head.lower_ in COORDINATING_PREPS:
             found = (previous, "coordinated") if previous else None
         if found is None and _aboard(phrase):
@@ -120,16 +129,28 @@ def find_casualties(sent: Span) -> Iterator[CasualtyMention]:
             continue
         outcome, how = found
         previous = outcome if outcome != "aboard" else previous
-        yield CasualtyMention(
-            outcome=outcome,
-            role=role,
-            quantity=ns.quantity,
-            evidence=_sentence_evidence(sent, f"{RULE}:{how}"),
-            figure=Evidence(ns.start_char, ns.end_char, source_text(sent.doc)[ns.start_char:ns.end_char], f"{RULE}:{how}"),
-            source=source_of(sent, phrase),
-            sentence_start=sent.start_char,
-            rule=f"{RULE}:{how}",
-        )
+        named = _named_besides(noun) if noun is not None and noun.lemma_.lower() == "other" else 0
+        if named and ns.quantity.value is not None:
+            # "Police chief, 12 others killed": the people named besides the others count too
+            q = ns.quantity
+            ns = NumberSpan(ns.start, ns.end, bounded(q.value + named, q.qualifier), ns.anchor,
+                            ns.start_char, ns.end_char)
+            how = f"{how}+named"
+        yield _mention(sent, ns, outcome, role, phrase, how)
+
+
+def _mention(sent: Span, ns: NumberSpan, outcome: Outcome, role: Role, phrase: Token, how: str) -> CasualtyMention:
+    rule = f"{RULE}:{how}"
+    return CasualtyMention(
+        outcome=outcome,
+        role=role,
+        quantity=ns.quantity,
+        evidence=_sentence_evidence(sent, rule),
+        figure=Evidence(ns.start_char, ns.end_char, source_text(sent.doc)[ns.start_char:ns.end_char], rule),
+        source=source_of(sent, phrase),
+        sentence_start=sent.start_char,
+        rule=rule,
+    )
 
 
 def source_text(doc) -> str:
@@ -145,11 +166,26 @@ def _sentence_evidence(sent: Span, rule: str) -> Evidence:
 def _singular_people(sent: Span) -> Iterator[NumberSpan]:
     """"a policeman was killed": one person, stated by the article alone."""
     for tok in sent:
+        if tok.tag_ in ("NN", "NNP") and tok.ent_type_ != "PERSON" and tok.i + 1 < sent.end and \
+                sent.doc[tok.i + 1].ent_type_ == "PERSON" and sent.doc[tok.i + 1].ent_iob_ == "B" and \
+                _role(tok) in ("victims", "security") and not any(c.dep_ == "nummod" for c in tok.children):
+            person = sent.doc[tok.i + 1].ent_type_ and next(e for e in sent.doc.ents if e.start == tok.i + 1)
+            head = person.root if person.root.head == tok or person.root == tok.head else tok
+            yield NumberSpan(tok.i, person.end, bounded(1, "exact"), head.i, tok.idx, person.end_char)
+            continue
         if tok.lower_ in ("a", "an") and tok.dep_ == "det" and tok.head.tag_ == "NN":
             noun = tok.head
             if _role(noun) in ("victims", "security", "perpetrators") and noun.lemma_.lower() != "staff":
                 yield NumberSpan(tok.i, noun.i + 1, bounded(1, "exact"), tok.i, tok.idx,
                                  noun.idx + len(noun))
+
+
+def _named_besides(others: Token) -> int:
+    """How many people an "N others" phrase is set beside: "Police chief, 12 others" → 1."""
+    if others.dep_ not in ("appos", "conj"):
+        return 0
+    heads = [others.head, *[c for c in others.head.children if c.dep_ in ("conj", "appos") and c != others]]
+    return sum(1 for h in heads if h.tag_ in ("NN", "NNP") and (_role(h) or h.lemma_.lower() in TITLES))
 
 
 def _head_noun(doc, ns: NumberSpan) -> tuple[Token | None, Token]:
@@ -165,7 +201,7 @@ def _head_noun(doc, ns: NumberSpan) -> tuple[Token | None, Token]:
             return pobj, tok  # "five of them died": the amount is the subject
     if tok.dep_ in ("nummod", "quantmod", "amod", "compound", "nmod") and tok.head.i > tok.i:
         head = tok.head
-        while head.dep_ in ("nummod", "quantmod", "compound") and head.head.i > head.i:
+        while head.dep_ in ("nummod", "quantmod", "compound", "nmod") and head.head.i > head.i:
             head = head.head
         if head.pos_ in ("NOUN", "PROPN", "ADJ"):
             return head, head
@@ -179,12 +215,14 @@ def _role(noun: Token) -> Role | None:
     """Whether a noun names people, and which side: "soldiers" → security; "others" → people."""
     lemma = noun.lemma_.lower()
     word = noun.lower_
+    if word.endswith("s") and word[:-1] in SECURITY | VICTIMS | PERPETRATORS:
+        lemma = word[:-1]  # "jawans", which the model does not lemmatise
     mods = {c.lower_ for c in noun.children if c.dep_ in ("compound", "amod", "nmod")}
     if noun.ent_type_ == "ORG" and noun.ent_id_:
         return "perpetrators"  # "35 Taliban", "12 Maoists": members of a named armed group
     if lemma in PERPETRATORS or word in PERPETRATORS or (lemma in ("man", "men") and "armed" in mods):
         return "perpetrators"
-    if lemma in SECURITY or word in SECURITY or (mods & SECURITY_MODIFIERS and lemma in PEOPLE | {"personnel"}):
+    if lemma in SECURITY or word in SECURITY or (mods & SECURITY_MODIFIERS and lemma in PEOPLE | TITLES):
         return "security"
     if lemma in VICTIMS or word in VICTIMS:
         return "victims"
@@ -321,7 +359,7 @@ def _is_toll_verb(verb: Token) -> bool:
 def _aboard(phrase: Token) -> bool:
     """People on board a vehicle: counted as hostages when the vehicle was seized."""
     sent = phrase.sent
-    return phrase.lemma_.lower() in ("passenger", "people", "person", "crew") and re.search(
+    return phrase.lemma_.lower() in ("passenger", "people", "person", "crew", "member") and re.search(
         r"\b(aboard|on board|onboard|carrying|travell?ing on)\b", sent.text, re.IGNORECASE
     ) is not None
 

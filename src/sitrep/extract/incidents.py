@@ -11,7 +11,7 @@ returns to the main one ("the latest attack", "Tuesday's hijacking") or opens an
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -47,6 +47,7 @@ class Sentence:
     end: int
     text: str
     violent: bool
+    names_act: bool
     dates: tuple[DateMention, ...]
     casualties: tuple[CasualtyMention, ...]
 
@@ -73,18 +74,20 @@ def group_sentences(sentences: Sequence[Sentence], published: date | None) -> li
     groups = [main]
     current = main
     for i, sent in enumerate(sentences[first:], start=first):
-        when = _date_of(sent, published, current.date if not current.main else main.date)
-        if i > first and sent.violent and _opens_new(sent, when, main, published, i - first):
+        anchor = current.date if not current.main else main.date
+        when = _date_of(sent, published, anchor)
+        if i > first and sent.violent and _opens_new(sent, published, anchor, main, i - first):
+            when = _new_date(sent, published, anchor, main, i - first) or when
             current = _Group(main=False, date=when)
             groups.append(current)
         elif not current.main and (_BACK_TO_MAIN.search(sent.text) or _same_day(when, main.date)):
             current = main
         current.sentences.append(sent)
-        early = current.main and i - first < 6
-        if current.date is None and when is not None and (sent.violent or early):
+        early = current.main and i - first < 4
+        if current.date is None and when is not None and (sent.casualties or sent.names_act or early):
             current.date = when
-    if main.date is None:
-        main.date = next((d for s in main.sentences if (d := _date_of(s, published, None, reported=True))), None)
+    if main.date is None:  # only the report's own date: "police said on Saturday"
+        main.date = next((d for s in main.sentences[:4] if (d := _reported_date(s, published))), None)
     return groups
 
 
@@ -92,28 +95,58 @@ def _strong(sent: Sentence) -> bool:
     return classify_incident([sent.span]).score >= 6
 
 
-def _date_of(sent: Sentence, published: date | None, anchor: EventDate | None,
-             reported: bool = False) -> EventDate | None:
-    """The first date of a sentence that places an incident (not a report, not a span of years)."""
+def _dates_of(sent: Sentence, published: date | None, anchor: EventDate | None) -> Iterator[EventDate]:
+    """The dates of a sentence that place an incident (not a report, not a span of years)."""
     if is_aggregate(sent.text):
-        return None
+        return
     for mention in sent.dates:
-        if mention.reported and not reported:
+        if mention.reported or _is_dateline(mention, sent):
             continue
         resolved = resolve_date(mention, published, anchor)
         if resolved is not None and resolved.start is not None:
-            return resolved
+            yield resolved
+
+
+def _date_of(sent: Sentence, published: date | None, anchor: EventDate | None) -> EventDate | None:
+    return next(_dates_of(sent, published, anchor), None)
+
+
+def _is_dateline(mention: DateMention, sent: Sentence) -> bool:
+    return len(mention.text) >= 0.6 * len(sent.text.strip(" -—|#"))
+
+
+def _reported_date(sent: Sentence, published: date | None) -> EventDate | None:
+    for mention in sent.dates:
+        if mention.reported or _is_dateline(mention, sent):
+            resolved = resolve_date(mention, published)
+            if resolved is not None and resolved.start is not None:
+                return resolved
     return None
 
 
-def _opens_new(sent: Sentence, when: EventDate | None, main: _Group, published: date | None, distance: int) -> bool:
+def _opens_new(sent: Sentence, published: date | None, anchor: EventDate | None, main: _Group,
+               distance: int) -> bool:
     back = _BACK_TO_MAIN.search(sent.text)
-    differs = _differs(when, main, published, distance)
-    if back:
-        # "Friday's clash was the deadliest since ... in 2017": an earlier incident named after this one
-        return differs and when is not None and when.evidence is not None and \
-            when.evidence.start - sent.start > back.end()
-    return bool(_ANOTHER.search(sent.text)) or differs
+    if back is None and _ANOTHER.search(sent.text):
+        return True
+    if main.date is None and published is None and distance >= 3 and not back:
+        # Neither the incident's date nor the publication date is known: a full date stated well
+        # after the lead is most likely another incident's.
+        return any(m.kind in ("day_month", "month_day") and not m.reported for m in sent.dates)
+    return _new_date(sent, published, anchor, main, distance) is not None
+
+
+def _new_date(sent: Sentence, published: date | None, anchor: EventDate | None, main: _Group,
+              distance: int) -> EventDate | None:
+    """A date in the sentence at another time than the main incident's; after a reference to the
+    main incident ("Friday's clash was the deadliest since ... in 2017") only."""
+    back = _BACK_TO_MAIN.search(sent.text)
+    for when in _dates_of(sent, published, anchor):
+        if back and (when.evidence is None or when.evidence.start - sent.start < back.end()):
+            continue
+        if _differs(when, main, published, distance):
+            return when
+    return None
 
 
 def _differs(when: EventDate | None, main: _Group, published: date | None, distance: int) -> bool:
@@ -122,8 +155,6 @@ def _differs(when: EventDate | None, main: _Group, published: date | None, dista
         return False
     reference = main.date.start if main.date and main.date.start else published
     if reference is None:
-        # Neither the incident's date nor the publication date is known: a full date stated well
-        # after the lead is most likely another incident's.
         return distance >= 3 and when.precision == "day"
     if when.precision in ("month", "year"):
         return (when.start.year, when.start.month if when.precision == "month" else 0) != (
@@ -193,8 +224,9 @@ def reconcile_counts(casualties: Sequence[CasualtyMention], kind: str, text: str
         if count:
             counts[field_name] = count
     hostages = _figure(c for c in casualties if c.outcome == "hostages")
-    if hostages is None and kind in ("hijacking", "hostage_taking"):
-        hostages = _figure(c for c in casualties if c.outcome == "aboard")
+    if (hostages is None or hostages.value is None) and kind in ("hijacking", "hostage_taking"):
+        # everyone aboard a seized vehicle is held: "136 passengers and six crew were aboard"
+        hostages = _figure(c for c in casualties if c.outcome == "aboard") or hostages
     if hostages:
         counts["hostages"] = hostages
     if "killed_perpetrators" not in counts:
@@ -221,6 +253,10 @@ def _figure(mentions, largest: bool = False) -> Count | None:
     lead = numeric[0] if numeric else figures[0]
     if largest and numeric:
         lead = max(numeric, key=lambda f: f.value or 0)
+    elif lead.quantity.qualifier in ("more_than", "several"):
+        # "over a dozen" in the headline, "at least 17" in the body: the figure that states more
+        lead = next((f for f in numeric if f.value is not None and f.quantity.qualifier in ("exact", "at_least")
+                     and f.value >= (lead.quantity.low or 0)), lead)
     alt = tuple(f for f in numeric if f is not lead and f.value != lead.value)
     return Count(lead.quantity, lead.evidence, lead.source, lead.derived, _unique(alt))
 

@@ -48,8 +48,11 @@ _TRIGGERS: tuple[tuple[EventType, float, re.Pattern[str]], ...] = tuple(
 _PRIORITY: tuple[EventType, ...] = ("hijacking", "kidnapping", "hostage_taking", "air_or_artillery_strike",
                                     "bombing", "assassination", "armed_clash", "armed_assault",
                                     "facility_attack", "other")
+# "a plan to plant explosives", "threatened to bomb": what was not done does not type an incident.
+_IRREALIS = re.compile(r"\b(?:plan(?:s|ned|ning)?|plot(?:s|ted|ting)?|threat(?:s|ened)?|intend(?:s|ed)?|"
+                       r"would|could|might|warn(?:s|ed)? of|fear(?:s|ed)?)\b(?:\s+\w+){0,3}\s*$", re.IGNORECASE)
 _ATTACK = re.compile(r"\battack(?:s|ed|ing)?\b|\bfighting\b", re.IGNORECASE)
-GENERIC = re.compile(r"\battack\w*|\bkill\w*|\bviolence\b|\bassault\w*|\bfighting\b|\bdead\b", re.IGNORECASE)
+GENERIC = re.compile(r"\btarget(?:ed|ing)\b|\bfatalit\w+|\bdeaths?\b|\battack\w*|\bkill\w*|\bviolence\b|\bassault\w*|\bfighting\b|\bdead\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,8 @@ def classify_incident(sentences: Sequence[tuple[int, int, str]]) -> TypeVote:
         weight = 3.0 if position == 0 else (1.5 if position == 1 else 1.0)
         strongest: dict[EventType, float] = {}
         for kind, strength, pattern in _TRIGGERS:
-            m = pattern.search(text)
+            m = next((m for m in pattern.finditer(text) if not _IRREALIS.search(text[max(0, m.start() - 30):m.start()])),
+                     None)
             if m is None:
                 continue
             strongest[kind] = max(strongest.get(kind, 0.0), strength)
@@ -87,6 +91,11 @@ def classify_incident(sentences: Sequence[tuple[int, int, str]]) -> TypeVote:
     if kind == "hostage_taking" and "hijacking" in scores:
         kind = "hijacking"
     return TypeVote(kind, best[1], first_hit.get(kind))
+
+
+def names_act(text: str) -> bool:
+    """Whether a sentence names a violent act of a known type (not only "violence" or "attack")."""
+    return any(p.search(text) for _, _, p in _TRIGGERS)
 
 
 def is_violent(text: str) -> bool:

@@ -44,8 +44,8 @@ def find_places(doc: Doc, gazetteer: Gazetteer) -> list[PlaceMention]:
                                                     len(ent) <= 3):
             continue
         span = _trim(ent)
-        if span is None:
-            continue
+        if span is None or not (span.text[0].isupper() or span.text[0].isdigit()):
+            continue  # "hid in the bush": a common noun, not Būsh in Egypt
         candidates = gazetteer.lookup(span.text)
         if not candidates and ent.label_ in PLACE_LABELS and len(span) > 1:
             candidates = gazetteer.lookup(span[-1].text) if span[-1].lower_ not in ADMIN1_WORDS else ()
