@@ -113,13 +113,16 @@ class Location:
 @dataclass(frozen=True)
 class Perpetrator:
     """The named group behind an incident; `claimed` is None where the text is silent on a claim.
-    `name` is None where the text names no group but says that no one claimed the incident."""
+    `name` is the group as the article names it at its fullest ("ELN", "Baloch Liberation Army");
+    `group` the name of the group in sitrep's table, the same in every article. Both are None
+    where the text names no group but says that no one claimed the incident."""
 
     name: str | None
     claimed: bool | None
     attribution: Literal["claimed", "denied", "suspected", "named"]
     mention: str
     evidence: tuple[Evidence, ...] = ()
+    group: str | None = None
 
 
 @dataclass(frozen=True)

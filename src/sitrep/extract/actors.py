@@ -118,9 +118,17 @@ def load_groups() -> GroupTable:
     return GroupTable(
         tuple(groups),
         by_alias,
-        re.compile(rf"(?<![\w-])(?:{cased})(?![\w-])"),
-        re.compile(rf"(?<![\w-])(?:{folded})(?![\w-])", re.IGNORECASE),
+        re.compile(rf"(?<![\w-])(?:{cased})(?!\w)"),
+        re.compile(rf"(?<![\w-])(?:{folded})(?!\w)", re.IGNORECASE),
     )
+
+
+def written_name(forms: Sequence[str]) -> str:
+    """The group's name as the article writes it at its fullest: "National Liberation Army" where
+    the text spells it out, "ELN" where it only gives the acronym, "Maoists" where that is all it says."""
+    spelled = [f for f in forms if not _is_acronym(f)]
+    best = max(spelled or forms, key=len)
+    return " ".join(best.split()).strip(" -")
 
 
 def attribute(
@@ -150,11 +158,13 @@ def attribute(
             rank, attribution = 1, "named"
         scored.append((rank, order, m, attribution, sent))
     rank, _, mention, attribution, sent = min(scored, key=lambda s: (s[0], s[1]))
+    written = [m.text for m in mentions if m.group == mention.group]
     denied = any(_NO_CLAIM.search(s[2]) for s in sentences)
     claimed: bool | None = True if attribution == "claimed" else (False if denied else None)
     evidence = (Evidence(sent[0], sent[1], text[sent[0]:sent[1]], f"{RULE}:{attribution}"),) if sent else ()
     return Perpetrator(
-        name=mention.group.name,
+        name=written_name(written),
+        group=mention.group.name,
         claimed=claimed,
         attribution=attribution,  # type: ignore[arg-type]
         mention=mention.text,

@@ -66,8 +66,11 @@ VICTIMS = frozenset(
     "pedestrian customer spectator voter fisherman herder herdsman miner churchgoer congregant "
     "schoolchild schoolgirl schoolboy son daughter wife husband relative family".split()
 )
-PEOPLE = frozenset("people person individual other man men dead body bodies casualty life lives member "
-                   "resident soul".split())
+PEOPLE_WORDS = frozenset(
+    "people person individual other man men male female adult youth elder teenager minor dead body bodies "
+    "casualty life lives member resident soul".split()
+)
+PEOPLE = PEOPLE_WORDS
 TITLES = frozenset("personnel chief head commander official officer member".split())
 DEATH_NOUNS = frozenset("fatality death".split())
 PRONOUNS = frozenset("them they those whom".split())
@@ -75,6 +78,10 @@ PRONOUNS = frozenset("them they those whom".split())
 COORDINATING_PREPS = frozenset("alongside including besides plus among".split())
 SAY_LEMMAS = frozenset("say tell state confirm report add claim announce quote note".split())
 
+_NOT_VIOLENCE = re.compile(r"\bcovid|\bcoronavirus|\bpandemic|\bdisease|\bcholera\b|\bfloods?\b|\bearthquake|"
+                           r"\blandslide|\b(?:road|traffic|car) (?:accident|crash)|\bheat ?wave", re.IGNORECASE)
+_ACT = re.compile(r"\battack|\bkill|\bbomb|\bblast|\bexplo|\bshoot|\bshot\b|\bgunm[ae]n|\bclash|\bfight|\bambush|"
+                  r"\bviolen|\bmilitant|\binsurgent|\bterror|\btarget", re.IGNORECASE)
 _AGGREGATE = re.compile(
     r"\bsince (?:19|20)\d\d\b|\bsince (?:the (?:start|beginning)|its inception)|so far this year|"
     r"\bthis year alone|\b(?:in|over|during) the (?:past|last) (?:\w+ )?(?:years?|decades?|months)\b|"
@@ -106,12 +113,15 @@ def find_casualties(sent: Span) -> Iterator[CasualtyMention]:
     """Every casualty figure the sentence states."""
     if is_aggregate(sent.text):
         return
+    if _NOT_VIOLENCE.search(sent.text):
+        return
     previous: Outcome | None = None
-    for ns in list(find_numbers(sent)) + list(_singular_people(sent)):
-        noun, phrase = _head_noun(sent.doc, ns)
+    found_amounts = [(ns, *_head_noun(sent.doc, ns)) for ns in find_numbers(sent)]
+    for ns, noun, phrase in found_amounts + list(_singular_people(sent)):
         if noun is not None and noun.lemma_.lower() in DEATH_NOUNS:
-            yield _mention(sent, ns, "killed", "people", phrase, "death-noun")
-            previous = "killed"
+            if _ACT.search(sent.text):  # "two fatalities" in an attack, not "120,000 COVID-19 deaths"
+                yield _mention(sent, ns, "killed", "people", phrase, "death-noun")
+                previous = "killed"
             continue
         role = _role(noun) if noun is not None else "people"
         if noun is not None and noun.lower_ in PRONOUNS:
@@ -163,21 +173,22 @@ def _sentence_evidence(sent: Span, rule: str) -> Evidence:
     return Evidence(sent.start_char, end, source_text(sent.doc)[sent.start_char:end], rule)
 
 
-def _singular_people(sent: Span) -> Iterator[NumberSpan]:
-    """"a policeman was killed": one person, stated by the article alone."""
+def _singular_people(sent: Span) -> Iterator[tuple[NumberSpan, Token, Token]]:
+    """One person, stated without a number: "a policeman was killed", "police chief Malik Saad"."""
+    doc = sent.doc
     for tok in sent:
         if tok.tag_ in ("NN", "NNP") and tok.ent_type_ != "PERSON" and tok.i + 1 < sent.end and \
-                sent.doc[tok.i + 1].ent_type_ == "PERSON" and sent.doc[tok.i + 1].ent_iob_ == "B" and \
+                doc[tok.i + 1].ent_type_ == "PERSON" and doc[tok.i + 1].ent_iob_ == "B" and \
                 _role(tok) in ("victims", "security") and not any(c.dep_ == "nummod" for c in tok.children):
-            person = sent.doc[tok.i + 1].ent_type_ and next(e for e in sent.doc.ents if e.start == tok.i + 1)
-            head = person.root if person.root.head == tok or person.root == tok.head else tok
-            yield NumberSpan(tok.i, person.end, bounded(1, "exact"), head.i, tok.idx, person.end_char)
-            continue
-        if tok.lower_ in ("a", "an") and tok.dep_ == "det" and tok.head.tag_ == "NN":
+            person = next(e for e in doc.ents if e.start == tok.i + 1)
+            # the title and the name make one phrase; its head is whichever governs the other
+            phrase = person.root if tok.head == person.root else tok
+            yield NumberSpan(tok.i, person.end, bounded(1, "exact"), tok.i, tok.idx, person.end_char), tok, phrase
+        elif tok.lower_ in ("a", "an") and tok.dep_ == "det" and tok.head.tag_ == "NN":
             noun = tok.head
             if _role(noun) in ("victims", "security", "perpetrators") and noun.lemma_.lower() != "staff":
-                yield NumberSpan(tok.i, noun.i + 1, bounded(1, "exact"), tok.i, tok.idx,
-                                 noun.idx + len(noun))
+                yield NumberSpan(tok.i, noun.i + 1, bounded(1, "exact"), tok.i, tok.idx, noun.idx + len(noun)), \
+                    noun, noun
 
 
 def _named_besides(others: Token) -> int:

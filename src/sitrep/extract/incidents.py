@@ -73,13 +73,17 @@ def group_sentences(sentences: Sequence[Sentence], published: date | None) -> li
     main = _Group(main=True)
     groups = [main]
     current = main
+    pending = False  # "Elsewhere, the terrorists suffered a great loss." announces what follows
     for i, sent in enumerate(sentences[first:], start=first):
         anchor = current.date if not current.main else main.date
         when = _date_of(sent, published, anchor)
-        if i > first and sent.violent and _opens_new(sent, published, anchor, main, i - first):
+        if i > first and sent.violent and (pending or _opens_new(sent, published, anchor, main, i - first)):
             when = _new_date(sent, published, anchor, main, i - first) or when
             current = _Group(main=False, date=when)
             groups.append(current)
+            pending = False
+        elif i > first and not sent.violent and _ANOTHER.search(sent.text):
+            pending = True
         elif not current.main and (_BACK_TO_MAIN.search(sent.text) or _same_day(when, main.date)):
             current = main
         current.sentences.append(sent)
