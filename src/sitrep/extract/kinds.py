@@ -51,6 +51,10 @@ _PRIORITY: tuple[EventType, ...] = ("hijacking", "kidnapping", "hostage_taking",
 # "a plan to plant explosives", "threatened to bomb": what was not done does not type an incident.
 _IRREALIS = re.compile(r"\b(?:plan(?:s|ned|ning)?|plot(?:s|ted|ting)?|threat(?:s|ened)?|intend(?:s|ed)?|"
                        r"would|could|might|warn(?:s|ed)? of|fear(?:s|ed)?)\b(?:\s+\w+){0,3}\s*$", re.IGNORECASE)
+_DEATHS = re.compile(r"\b(?:kill\w*|died|dead|murder\w*|wounded|injured)\b", re.IGNORECASE)
+_BLAST_DEATHS = re.compile(r"\b(?:killed|died|dead|wounded|injured)\b[^.]{0,40}\b(?:blast|bomb|explosion|IED|explosives?)\b"
+                           r"|\b(?:blast|bomb|explosion|IED|explosives?)\b[^.]{0,40}\b(?:killed|killing|left \w+ dead)\b",
+                           re.IGNORECASE)
 _ATTACK = re.compile(r"\battack(?:s|ed|ing)?\b|\bfighting\b", re.IGNORECASE)
 GENERIC = re.compile(r"\btarget(?:ed|ing)\b|\bfatalit\w+|\bdeaths?\b|\battack\w*|\bkill\w*|\bviolence\b|\bassault\w*|\bfighting\b|\bdead\b", re.IGNORECASE)
 
@@ -76,6 +80,7 @@ def classify_incident(sentences: Sequence[tuple[int, int, str]]) -> TypeVote:
                 continue
             strongest[kind] = max(strongest.get(kind, 0.0), strength)
             first_hit.setdefault(kind, Evidence(start + m.start(), start + m.end(), m.group(0), f"{RULE}:{kind}"))
+        _complex_attack(strongest, text)
         for kind, strength in strongest.items():
             scores[kind] = scores.get(kind, 0.0) + strength * weight
     if not scores:
@@ -91,6 +96,16 @@ def classify_incident(sentences: Sequence[tuple[int, int, str]]) -> TypeVote:
     if kind == "hostage_taking" and "hijacking" in scores:
         kind = "hijacking"
     return TypeVote(kind, best[1], first_hit.get(kind))
+
+
+def _complex_attack(strongest: dict[EventType, float], text: str) -> None:
+    """Explosives and gunfire in one sentence ("detonated explosives before opening fire") make an
+    armed assault, unless the sentence puts the deaths on the blast ("killed when a bomb exploded").
+    A building burnt in a raid that killed people is part of the raid."""
+    if "bombing" in strongest and strongest.get("armed_assault", 0) >= 2 and not _BLAST_DEATHS.search(text):
+        strongest["armed_assault"] = strongest.pop("bombing")
+    if "facility_attack" in strongest and _DEATHS.search(text):
+        strongest["armed_assault"] = max(strongest.get("armed_assault", 0), strongest.pop("facility_attack"))
 
 
 def names_act(text: str) -> bool:
