@@ -94,9 +94,18 @@ def is_upper_case(text: str) -> bool:
     return len(letters) > 40 and sum(c.isupper() for c in letters) > 0.8 * len(letters)
 
 
-def reading_text(text: str) -> str:
-    """The text as the parser should read it: upper-case wire copy lowered, sentence starts
-    capitalised; the same length as `text`, so every offset stays valid."""
+def is_hard_wrapped(text: str) -> bool:
+    """Wire copy broken into lines of even length, where a line break is not a paragraph's end."""
+    lines = [len(line) for line in text[:20_000].split("\n") if line.strip()]
+    return len(lines) >= 5 and sum(50 <= n <= 85 for n in lines) >= 0.6 * len(lines)
+
+
+def reading_text(text: str, proper_names: Mapping[str, str] | None = None) -> str:
+    """The text as the parser should read it, the same length as `text` so that every offset stays
+    valid: hard-wrapped lines joined, and upper-case wire copy put in ordinary case (sentence
+    starts and the `proper_names` it knows capitalised: normalised words → their usual spelling)."""
+    if is_hard_wrapped(text):
+        text = re.sub(r"(?<=[^\n])\n(?=[^\n])", " ", text)
     if not is_upper_case(text):
         return text
     chars = [c.lower() if len(c.lower()) == 1 else c for c in text]
@@ -106,6 +115,30 @@ def reading_text(text: str) -> str:
             if capitalise_next:
                 chars[i] = c.upper()
             capitalise_next = False
-        elif c in ".!?\n":
-            capitalise_next = c != "\n" or (i + 1 < len(chars) and chars[i + 1] in "\n ")
-    return "".join(chars)
+        elif c in ".!?" or (c == "\n" and i + 1 < len(chars) and chars[i + 1] in "\n "):
+            capitalise_next = True
+    lowered = "".join(chars)
+    return _restore_names(lowered, proper_names) if proper_names else lowered
+
+
+_WORDS = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+def _restore_names(text: str, names: Mapping[str, str]) -> str:
+    """Put known names back in their usual case: "san salvador" → "San Salvador", "fmln" → "FMLN"."""
+    words = list(_WORDS.finditer(text))
+    out = list(text)
+    i = 0
+    while i < len(words):
+        for n in (4, 3, 2, 1):
+            if i + n > len(words):
+                continue
+            start, end = words[i].start(), words[i + n - 1].end()
+            spelled = names.get(" ".join(text[start:end].lower().split()))
+            if spelled and len(spelled) == end - start:
+                out[start:end] = spelled
+                i += n
+                break
+        else:
+            i += 1
+    return "".join(out)

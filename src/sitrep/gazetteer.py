@@ -69,6 +69,8 @@ class Gazetteer:
     by_name: dict[str, tuple[Place, ...]]
     countries: dict[str, Place]
     demonyms: dict[str, str] = field(default_factory=dict)
+    proper_names: dict[str, str] = field(default_factory=dict)
+    """Lower-case place names → their usual spelling, to re-case upper-case wire copy."""
 
     def lookup(self, name: str) -> tuple[Place, ...]:
         """Every place the name can mean, best known first (countries, divisions, places, cities)."""
@@ -121,7 +123,40 @@ def load_gazetteer() -> Gazetteer:
     for code, place in countries.items():
         for ending in ("n", "an", "ian", "i", "ese"):
             demonyms.setdefault(normalise(place.name) + ending, code)
-    return Gazetteer({k: tuple(v) for k, v in index.items()}, countries, demonyms)
+    frozen = {k: tuple(v) for k, v in index.items()}
+    return Gazetteer(frozen, countries, demonyms, _proper_names(frozen, demonyms))
+
+
+# Place names that are also everyday English words: never re-cased from upper-case copy.
+_COMMON_WORDS = frozenset("independence union reading nice split mobile orange temple male mission liberty "
+                          "concord enterprise paradise victoria march may police university progress hope "
+                          "bath eagle sale chance industry commerce".split())
+_MONTH_AND_DAY_NAMES = ("January February March April May June July August September October November December "
+                        "Monday Tuesday Wednesday Thursday Friday Saturday Sunday").split()
+
+
+def _proper_names(index: dict[str, tuple[Place, ...]], demonyms: dict[str, str]) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for places in index.values():
+        for p in places:
+            if p.source == "geonames-city" and p.population < 15_000:
+                continue
+            spelled = _fold_accents(p.name)
+            key = " ".join(spelled.lower().split())
+            if len(spelled) == len(key) and key not in _COMMON_WORDS and len(key) >= 4:
+                names.setdefault(key, spelled)
+    for word in demonyms:
+        if " " not in word and len(word) >= 4:
+            names.setdefault(word, word.capitalize())
+    for word in _MONTH_AND_DAY_NAMES:
+        if word.lower() not in ("may", "march"):
+            names[word.lower()] = word
+    return names
+
+
+def _fold_accents(name: str) -> str:
+    text = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in text if not unicodedata.combining(c))
 
 
 def _read_table(name: str) -> list[dict[str, str]]:
@@ -171,10 +206,10 @@ def _index_admin1(index, rows, countries) -> dict[tuple[str, str], Place]:
         place = Place(row["name"], "admin1", country.country_code, country.name, row["name"],
                       _float(row["lat"]), _float(row["lon"]), 0, "admin1.tsv")
         for name in [row["name"], *filter(None, row["aliases"].split("|"))]:
-            index[normalise(name)].append(place)
+            _add(index, name, place)
             if not name.lower().endswith((" state", " province")):
                 for suffix in (" state", " province", " region", " department", " governorate"):
-                    index[normalise(name + suffix)].append(place)
+                    _add(index, name + suffix, place)
         if row["geonames_code"]:
             by_code[(country.country_code, row["geonames_code"])] = place
     return by_code
@@ -188,9 +223,15 @@ def _index_places(index, rows, countries) -> None:
         place = Place(row["name"], "place", country.country_code, country.name, row["admin1"] or None,
                       _float(row["lat"]), _float(row["lon"]), 0, f"places.tsv:{row['kind']}")
         for name in [row["name"], *filter(None, row["aliases"].split("|"))]:
-            index[normalise(name)].append(place)
+            _add(index, name, place)
             if row["kind"] == "district" and not name.lower().endswith(" district"):
-                index[normalise(name + " district")].append(place)
+                _add(index, name + " district", place)
+
+
+def _add(index, name: str, place: Place) -> None:
+    entries = index[normalise(name)]
+    if place not in entries:  # "Boyacá" and "Boyaca" are one key
+        entries.append(place)
 
 
 def _index_cities(index, cities, countries, admin1_by_code) -> None:

@@ -29,9 +29,7 @@ def mark_line_starts(doc):
     their own, and the parser would otherwise run a headline into the first paragraph."""
     for tok in doc[1:]:
         previous = doc[tok.i - 1]
-        if "\n" in previous.text_with_ws and not tok.is_space:
-            tok.is_sent_start = True
-        elif previous.is_space and "\n" in previous.text:
+        if not tok.is_space and ("\n" in previous.text_with_ws or (previous.is_space and "\n" in previous.text)):
             tok.is_sent_start = True
     return doc
 

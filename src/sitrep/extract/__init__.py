@@ -6,6 +6,7 @@ and the batch engine all call. `load_extractor()` builds what it needs, once.
 
 from __future__ import annotations
 
+from collections import ChainMap
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -71,7 +72,7 @@ def process_article(article: Article, *, nlp: Language, gazetteer: Gazetteer, gr
     check_readable(article)
     text = article.text
     upper = is_upper_case(text)
-    doc = nlp(reading_text(text))
+    doc = nlp(reading_text(text, ChainMap(groups.proper_names, gazetteer.proper_names)))
     doc.user_data["text"] = text
     sentences = list(_read_sentences(doc))
     grouped = group_sentences(sentences, article.published)

@@ -64,6 +64,8 @@ class GroupTable:
     by_alias: dict[str, Group]
     pattern_cased: re.Pattern[str]
     pattern_folded: re.Pattern[str]
+    proper_names: dict[str, str]
+    """Lower-case group names → their usual spelling, to re-case upper-case wire copy."""
 
     def find(self, text: str, upper_case: bool = False) -> Iterator[GroupMention]:
         """Every group named in `text`, longest names first where they overlap."""
@@ -120,6 +122,7 @@ def load_groups() -> GroupTable:
         by_alias,
         re.compile(rf"(?<![\w-])(?:{cased})(?!\w)"),
         re.compile(rf"(?<![\w-])(?:{folded})(?!\w)", re.IGNORECASE),
+        {" ".join(n.lower().split()): n for n in names if n.isascii() and (len(n) > 2 or not _is_acronym(n))},
     )
 
 

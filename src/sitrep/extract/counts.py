@@ -87,7 +87,8 @@ _AGGREGATE = re.compile(
     r"\bthis year alone|\b(?:in|over|during) the (?:past|last) (?:\w+ )?(?:years?|decades?|months)\b|"
     r"\bbetween \w+ \d{1,2},? (?:19|20)\d\d and\b|\bduring the same period\b|\bover the years\b|"
     r"\bthe (?:conflict|insurgency|war|violence|fighting) (?:has|have) (?:killed|claimed)|\bin total\b|"
-    r"\bsince (?:19|20)\d\d\b|\bevery year\b|\beach year\b|\bannually\b|\bto date\b",
+    r"\bsince (?:early |late |mid-?)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? (?:19|20)\d\d\b|"
+    r"\bevery year\b|\beach year\b|\bannually\b|\bto date\b",
     re.IGNORECASE,
 )
 

@@ -10,12 +10,13 @@ returns to the main one ("the latest attack", "Tuesday's hijacking") or opens an
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sitrep.extract.actors import GroupMention, attribute
+from sitrep.extract.actors import GroupMention, attribute, written_name
 from sitrep.extract.counts import CasualtyMention, is_aggregate
 from sitrep.extract.dates import DateMention, resolve_date
 from sitrep.extract.kinds import TypeVote, classify_incident, is_violent
@@ -187,6 +188,10 @@ def build_event(
     if not mentions and not group.main and previous_group is not None:
         mentions = [previous_group]  # "The BLA has been behind ... In November, a bombing ..."
     perpetrator: Perpetrator | None = attribute(mentions, spans, text)
+    if perpetrator is not None and perpetrator.group is not None:
+        # named as the article names the group at its fullest anywhere, not only in these sentences
+        forms = [m.text for m in groups if m.group.name == perpetrator.group]
+        perpetrator = dataclasses.replace(perpetrator, name=written_name(forms))
     location: Location = locate_incident(places, spans, country, gazetteer)
     casualties = [c for s in group.sentences for c in s.casualties]
     counts = reconcile_counts(casualties, vote.type, text, spans)
@@ -276,7 +281,7 @@ def _unique(counts: tuple[Count, ...]) -> tuple[Count, ...]:
 
 
 def _sum_parts(mentions: Sequence[CasualtyMention]) -> Count:
-    evidence = (mentions[0].evidence,)
+    evidence = (mentions[0].evidence, *(m.figure for m in mentions))  # the sentence, then the figures' words
     source = next((m.source for m in mentions if m.source), None)
     if len(mentions) == 1:
         return Count(mentions[0].quantity, evidence, source)
