@@ -43,17 +43,26 @@ def perpetrator(text: str):
 
 
 def test_actors_claim_beats_a_passing_mention():
-    p = perpetrator("Police suspected the TTP.\nThe Baloch Liberation Army claimed responsibility for the attack.")
+    p = perpetrator(
+        "Police suspected the TTP.\nThe Baloch Liberation Army claimed responsibility for the attack."
+    )
     assert (p.group, p.claimed, p.attribution) == ("Baloch Liberation Army", True, "claimed")
 
 
 def test_actors_suspicion_is_not_a_claim():
     p = perpetrator("Officials blamed the attack on the ELN rebel group.")
-    assert (p.name, p.group, p.claimed, p.attribution) == ("ELN", "National Liberation Army", None, "suspected")
+    assert (p.name, p.group, p.claimed, p.attribution) == (
+        "ELN",
+        "National Liberation Army",
+        None,
+        "suspected",
+    )
 
 
 def test_actors_no_claim_is_recorded_as_false():
-    p = perpetrator("A bomb killed six people.\nThere was no immediate claim of responsibility for the attack.")
+    p = perpetrator(
+        "A bomb killed six people.\nThere was no immediate claim of responsibility for the attack."
+    )
     assert p is not None and p.name is None and p.claimed is False
 
 

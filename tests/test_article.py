@@ -21,8 +21,12 @@ def article(text: str) -> Article:
         ("   \n\t ", ArticleError, "empty"),
         ("abc\x00\x01\x02def" * 50, ArticleError, "binary"),
         ("A bomb exploded. " * 20_000, ArticleError, "limit"),
-        ("Un coche bomba mató a doce personas en el mercado de la ciudad según la policía local hoy "
-         "y los heridos fueron llevados al hospital central por las ambulancias", NotEnglishError, "English"),
+        (
+            "Un coche bomba mató a doce personas en el mercado de la ciudad según la policía local hoy "
+            "y los heridos fueron llevados al hospital central por las ambulancias",
+            NotEnglishError,
+            "English",
+        ),
     ],
 )
 def test_article_refuses_unreadable_text_with_a_reason(text, error, words):
@@ -31,7 +35,9 @@ def test_article_refuses_unreadable_text_with_a_reason(text, error, words):
 
 
 def test_article_accepts_an_ordinary_report():
-    check_readable(article("A bomb exploded at a market in the city on Monday, killing four people, police said."))
+    check_readable(
+        article("A bomb exploded at a market in the city on Monday, killing four people, police said.")
+    )
 
 
 @pytest.mark.parametrize(
@@ -55,8 +61,10 @@ def test_article_reads_the_contract_input():
 
 
 def test_article_reading_text_keeps_every_offset():
-    text = ("SAN SALVADOR, 10 JAN 90 -- [TEXT] THE FMLN ATTACKED AN ARMY POST IN SAN MIGUEL\n"
-            "DEPARTMENT TODAY, KILLING FIVE SOLDIERS, THE ARMED FORCES PRESS OFFICE SAID.\n") * 3
+    text = (
+        "SAN SALVADOR, 10 JAN 90 -- [TEXT] THE FMLN ATTACKED AN ARMY POST IN SAN MIGUEL\n"
+        "DEPARTMENT TODAY, KILLING FIVE SOLDIERS, THE ARMED FORCES PRESS OFFICE SAID.\n"
+    ) * 3
     names = {"san salvador": "San Salvador", "san miguel": "San Miguel", "fmln": "FMLN"}
     out = reading_text(text, names)
     assert len(out) == len(text)

@@ -17,8 +17,10 @@ def run(*args: str, stdin: str | bytes = "", timeout: int = 120) -> subprocess.C
     return subprocess.run([str(SITREP), *args], input=data, capture_output=True, timeout=timeout)
 
 
-REPORT = ("A roadside bomb killed four soldiers and wounded two civilians near Quetta on Monday, "
-          "police said. The Baloch Liberation Army claimed responsibility for the attack.")
+REPORT = (
+    "A roadside bomb killed four soldiers and wounded two civilians near Quetta on Monday, "
+    "police said. The Baloch Liberation Army claimed responsibility for the attack."
+)
 
 
 def test_cli_jsonl_survives_every_kind_of_bad_input():
@@ -28,10 +30,20 @@ def test_cli_jsonl_survives_every_kind_of_bad_input():
         json.dumps({"id": "blank", "text": "  \n "}),
         json.dumps({"id": "binary", "text": "\x00\x01\x02\x03garbage" * 100}),
         json.dumps({"id": "huge", "text": "A bomb exploded in the market. " * 170_000}),
-        json.dumps({"id": "spanish", "text": "Un coche bomba mató a doce personas en el mercado de la ciudad "
-                                             "según la policía local y los heridos fueron llevados al hospital"}),
-        json.dumps({"id": "markets", "text": "Shares rose on Monday as the central bank held interest rates, "
-                                             "and the currency gained against the dollar in early trading."}),
+        json.dumps(
+            {
+                "id": "spanish",
+                "text": "Un coche bomba mató a doce personas en el mercado de la ciudad "
+                "según la policía local y los heridos fueron llevados al hospital",
+            }
+        ),
+        json.dumps(
+            {
+                "id": "markets",
+                "text": "Shares rose on Monday as the central bank held interest rates, "
+                "and the currency gained against the dollar in early trading.",
+            }
+        ),
         "{this is not json",
         json.dumps({"id": "no-text"}),
         json.dumps({"id": "bad-date", "text": REPORT, "published": "yesterday"}),
@@ -43,9 +55,16 @@ def test_cli_jsonl_survives_every_kind_of_bad_input():
     assert len(results) == len(lines)
     by_id = {r["id"]: r for r in results if r["id"] is not None}
     assert by_id["good"]["events"] and "error" not in by_id["good"]
-    for name, words in [("empty", "empty"), ("blank", "empty"), ("binary", "binary"), ("huge", "limit"),
-                        ("spanish", "English"), ("markets", "no incident"), ("no-text", "no 'text'"),
-                        ("bad-date", "YYYY-MM-DD")]:
+    for name, words in [
+        ("empty", "empty"),
+        ("blank", "empty"),
+        ("binary", "binary"),
+        ("huge", "limit"),
+        ("spanish", "English"),
+        ("markets", "no incident"),
+        ("no-text", "no 'text'"),
+        ("bad-date", "YYYY-MM-DD"),
+    ]:
         assert by_id[name]["events"] == [] and words in by_id[name]["error"], (name, by_id[name])
     assert results[7] == {"id": None, "events": [], "error": results[7]["error"]}
     assert results[7]["error"].startswith("line 8: malformed JSON")
@@ -80,5 +99,7 @@ def test_cli_unreadable_input_file_is_a_clear_failure(tmp_path):
 
 def test_cli_reads_the_seed_report():
     require_shared()
-    out = run("extract", str(SHARED / "seed" / "000_d229bf06e20133ce.txt"), "--published", "2025-03-12", "--json")
+    out = run(
+        "extract", str(SHARED / "seed" / "000_d229bf06e20133ce.txt"), "--published", "2025-03-12", "--json"
+    )
     assert [e["type"] for e in json.loads(out.stdout)["events"]] == ["hijacking", "bombing", "other"]

@@ -14,29 +14,42 @@ def figures(nlp, text: str) -> set[tuple[str, str, int | None, str]]:
     doc = nlp(text)
     doc.user_data["text"] = text
     return {
-        (m.outcome, m.role, m.quantity.value, m.quantity.qualifier) for sent in doc.sents for m in find_casualties(sent)
+        (m.outcome, m.role, m.quantity.value, m.quantity.qualifier)
+        for sent in doc.sents
+        for m in find_casualties(sent)
     }
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("At least 35 insurgents were killed during the operation.", {("killed", "perpetrators", 35, "at_least")}),
-        ("Three soldiers and two civilians were killed in the ambush.",
-         {("killed", "security", 3, "exact"), ("killed", "victims", 2, "exact")}),
-        ("The blast killed 12 people and wounded 40 others.",
-         {("killed", "people", 12, "exact"), ("injured", "people", 40, "exact")}),
+        (
+            "At least 35 insurgents were killed during the operation.",
+            {("killed", "perpetrators", 35, "at_least")},
+        ),
+        (
+            "Three soldiers and two civilians were killed in the ambush.",
+            {("killed", "security", 3, "exact"), ("killed", "victims", 2, "exact")},
+        ),
+        (
+            "The blast killed 12 people and wounded 40 others.",
+            {("killed", "people", 12, "exact"), ("injured", "people", 40, "exact")},
+        ),
         ("The attack left 13 people dead.", {("killed", "people", 13, "exact")}),
         ("Twelve soldiers lost their lives in the raid.", {("killed", "security", 12, "exact")}),
         ("The raid resulted in the deaths of 9 villagers.", {("killed", "victims", 9, "exact")}),
         ("Gunmen abducted 14 travellers on the highway.", {("hostages", "victims", 14, "exact")}),
         ("Troops rescued nearly 200 hostages from the camp.", {("rescued", "victims", 200, "nearly")}),
-        ("A policeman was killed and two civilians were wounded.",
-         {("killed", "security", 1, "exact"), ("injured", "victims", 2, "exact")}),
+        (
+            "A policeman was killed and two civilians were wounded.",
+            {("killed", "security", 1, "exact"), ("injured", "victims", 2, "exact")},
+        ),
         ("The bombing ended with dozens killed, officials said.", {("killed", "people", None, "several")}),
         ("The ambush caused two fatalities.", {("killed", "people", 2, "exact")}),
-        ("Six crew members and 120 passengers were aboard the plane.",
-         {("aboard", "people", 6, "exact"), ("aboard", "victims", 120, "exact")}),
+        (
+            "Six crew members and 120 passengers were aboard the plane.",
+            {("aboard", "people", 6, "exact"), ("aboard", "victims", 120, "exact")},
+        ),
     ],
 )
 def test_counts_read_outcome_role_and_amount(nlp, text, expected):
@@ -64,4 +77,4 @@ def test_counts_keep_the_source_of_a_figure(nlp):
     doc.user_data["text"] = text
     [mention] = [m for s in doc.sents for m in find_casualties(s)]
     assert mention.source == "a military spokesman"
-    assert text[mention.figure.start:mention.figure.end] == mention.figure.text == "Four"
+    assert text[mention.figure.start : mention.figure.end] == mention.figure.text == "Four"

@@ -41,7 +41,10 @@ def test_dates_resolve_against_the_publication_date(text, expected):
 
 def test_dates_resolve_relative_to_the_incident_before():
     november = EventDate(date(2024, 11, 1), "month", "In November")
-    assert resolved("A month prior, the group struck a convoy.", anchor=november) == (date(2024, 10, 1), "month")
+    assert resolved("A month prior, the group struck a convoy.", anchor=november) == (
+        date(2024, 10, 1),
+        "month",
+    )
 
 
 def test_dates_without_publication_date_keep_their_text():

@@ -34,17 +34,30 @@ def test_extract_seed_gives_its_three_incidents(seed_events):
     main, november, october = events
     assert main.main and not november.main and not october.main
     assert (main.type, main.date.start, main.date.precision) == ("hijacking", date(2025, 3, 11), "day")
-    assert (main.location.country, main.location.admin1, main.location.place) == ("Pakistan", "Balochistan", None)
+    assert (main.location.country, main.location.admin1, main.location.place) == (
+        "Pakistan",
+        "Balochistan",
+        None,
+    )
     assert main.perpetrator is not None and main.perpetrator.name == "Baloch Liberation Army"
     assert main.perpetrator.claimed is True
     assert {f: value(main, f) for f in COUNT_FIELDS} == {
-        "killed": 63, "killed_victims": 27, "killed_security": 1, "killed_perpetrators": 35,
-        "injured": None, "hostages": 450, "rescued": 350,
+        "killed": 63,
+        "killed_victims": 27,
+        "killed_security": 1,
+        "killed_perpetrators": 35,
+        "injured": None,
+        "hostages": 450,
+        "rescued": 350,
     }
     assert main.counts["killed"].quantity.qualifier == "at_least"
     assert main.counts["rescued"].quantity.qualifier == "nearly"
     assert main.counts["hostages"].quantity.qualifier == "about"
-    assert (november.type, november.date.start, november.date.precision) == ("bombing", date(2024, 11, 1), "month")
+    assert (november.type, november.date.start, november.date.precision) == (
+        "bombing",
+        date(2024, 11, 1),
+        "month",
+    )
     assert november.location.place == "Quetta"
     assert (value(november, "killed"), november.counts["killed"].quantity.low) == (24, 25)
     assert (october.date.start, october.date.precision) == (date(2024, 10, 1), "month")
@@ -73,7 +86,7 @@ def test_extract_every_evidence_span_is_the_text_it_names(extractor, name):
     evidence = spans(events)
     assert evidence, "no evidence at all"
     for e in evidence:
-        assert text[e.start:e.end] == e.text, e
+        assert text[e.start : e.end] == e.text, e
         assert e.rule
 
 
@@ -88,8 +101,10 @@ def test_extract_json_has_the_contract_shape(seed_events):
 
 
 def test_extract_an_irrelevant_article_gives_no_incident(extractor):
-    text = ("The central bank left interest rates unchanged on Tuesday, and shares in the city's "
-            "largest lenders rose by two percent as investors welcomed the decision.")
+    text = (
+        "The central bank left interest rates unchanged on Tuesday, and shares in the city's "
+        "largest lenders rose by two percent as investors welcomed the decision."
+    )
     assert extractor(Article(id="markets", text=text, published=date(2025, 3, 12))) == []
 
 
@@ -103,6 +118,18 @@ def test_extract_public_names_are_pinned():
     import sitrep
 
     assert sitrep.__all__ == [
-        "Article", "ArticleError", "Count", "EventDate", "EventRecord", "Evidence", "InputError", "Location",
-        "NotEnglishError", "Perpetrator", "PipelineError", "Quantity", "SitrepError", "read_article",
+        "Article",
+        "ArticleError",
+        "Count",
+        "EventDate",
+        "EventRecord",
+        "Evidence",
+        "InputError",
+        "Location",
+        "NotEnglishError",
+        "Perpetrator",
+        "PipelineError",
+        "Quantity",
+        "SitrepError",
+        "read_article",
     ]

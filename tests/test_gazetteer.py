@@ -57,7 +57,9 @@ def test_gazetteer_tables_are_sound():
     for row in admin1:
         assert -90 <= float(row["lat"]) <= 90 and -180 <= float(row["lon"]) <= 180, row
     for row in table("places.tsv"):
-        assert (row["country_code"], row["admin1"]) in names, f"{row['name']}: unknown division {row['admin1']}"
+        assert (row["country_code"], row["admin1"]) in names, (
+            f"{row['name']}: unknown division {row['admin1']}"
+        )
         assert -90 <= float(row["lat"]) <= 90 and -180 <= float(row["lon"]) <= 180, row
 
 

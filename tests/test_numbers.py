@@ -12,7 +12,10 @@ BLANK = spacy.blank("en")
 
 def amounts(text: str) -> list[tuple[int | None, str, int | None, int | None]]:
     doc = BLANK(text)
-    return [(n.quantity.value, n.quantity.qualifier, n.quantity.low, n.quantity.high) for n in find_numbers(doc[:])]
+    return [
+        (n.quantity.value, n.quantity.qualifier, n.quantity.low, n.quantity.high)
+        for n in find_numbers(doc[:])
+    ]
 
 
 @pytest.mark.parametrize(

@@ -24,10 +24,16 @@ def main() -> None:
 
 @main.command()
 @click.argument("file", required=False, type=click.Path(allow_dash=True))
-@click.option("--published", help="The article's publication date, YYYY-MM-DD (dates are resolved against it).")
+@click.option(
+    "--published", help="The article's publication date, YYYY-MM-DD (dates are resolved against it)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the contract's JSON instead of the human form.")
-@click.option("--jsonl", "jsonl", type=click.Path(allow_dash=True),
-              help="Batch: read articles as JSON Lines from FILE ('-' for stdin), write one result a line.")
+@click.option(
+    "--jsonl",
+    "jsonl",
+    type=click.Path(allow_dash=True),
+    help="Batch: read articles as JSON Lines from FILE ('-' for stdin), write one result a line.",
+)
 def extract(file: str | None, published: str | None, as_json: bool, jsonl: str | None) -> None:
     """Extract the incidents of one article (FILE, a text file; '-' for stdin), or of many (--jsonl)."""
     try:

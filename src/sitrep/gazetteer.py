@@ -26,26 +26,95 @@ CITY_MIN_POPULATION = 5000
 
 # Demonyms that are not the country's name plus a regular ending.
 DEMONYMS = {
-    "afghan": "AF", "pakistani": "PK", "indian": "IN", "iraqi": "IQ", "syrian": "SY", "somali": "SO",
-    "nigerian": "NG", "nigerien": "NE", "malian": "ML", "burkinabe": "BF", "chadian": "TD",
-    "cameroonian": "CM", "kenyan": "KE", "ugandan": "UG", "ethiopian": "ET", "sudanese": "SD",
-    "congolese": "CD", "mozambican": "MZ", "libyan": "LY", "egyptian": "EG", "yemeni": "YE",
-    "iranian": "IR", "israeli": "IL", "palestinian": "PS", "lebanese": "LB", "turkish": "TR",
-    "filipino": "PH", "philippine": "PH", "colombian": "CO", "peruvian": "PE", "salvadoran": "SV",
-    "salvadorean": "SV", "guatemalan": "GT", "honduran": "HN", "nicaraguan": "NI", "mexican": "MX",
-    "venezuelan": "VE", "bolivian": "BO", "ecuadorian": "EC", "bangladeshi": "BD", "nepali": "NP",
-    "nepalese": "NP", "burmese": "MM", "thai": "TH", "indonesian": "ID", "sri lankan": "LK",
-    "ukrainian": "UA", "russian": "RU", "british": "GB", "french": "FR", "american": "US",
-    "saudi": "SA", "jordanian": "JO", "algerian": "DZ", "tunisian": "TN", "moroccan": "MA",
-    "rwandan": "RW", "burundian": "BI", "south sudanese": "SS", "kashmiri": "IN",
+    "afghan": "AF",
+    "pakistani": "PK",
+    "indian": "IN",
+    "iraqi": "IQ",
+    "syrian": "SY",
+    "somali": "SO",
+    "nigerian": "NG",
+    "nigerien": "NE",
+    "malian": "ML",
+    "burkinabe": "BF",
+    "chadian": "TD",
+    "cameroonian": "CM",
+    "kenyan": "KE",
+    "ugandan": "UG",
+    "ethiopian": "ET",
+    "sudanese": "SD",
+    "congolese": "CD",
+    "mozambican": "MZ",
+    "libyan": "LY",
+    "egyptian": "EG",
+    "yemeni": "YE",
+    "iranian": "IR",
+    "israeli": "IL",
+    "palestinian": "PS",
+    "lebanese": "LB",
+    "turkish": "TR",
+    "filipino": "PH",
+    "philippine": "PH",
+    "colombian": "CO",
+    "peruvian": "PE",
+    "salvadoran": "SV",
+    "salvadorean": "SV",
+    "guatemalan": "GT",
+    "honduran": "HN",
+    "nicaraguan": "NI",
+    "mexican": "MX",
+    "venezuelan": "VE",
+    "bolivian": "BO",
+    "ecuadorian": "EC",
+    "bangladeshi": "BD",
+    "nepali": "NP",
+    "nepalese": "NP",
+    "burmese": "MM",
+    "thai": "TH",
+    "indonesian": "ID",
+    "sri lankan": "LK",
+    "ukrainian": "UA",
+    "russian": "RU",
+    "british": "GB",
+    "french": "FR",
+    "american": "US",
+    "saudi": "SA",
+    "jordanian": "JO",
+    "algerian": "DZ",
+    "tunisian": "TN",
+    "moroccan": "MA",
+    "rwandan": "RW",
+    "burundian": "BI",
+    "south sudanese": "SS",
+    "kashmiri": "IN",
 }
 # Names by which the news calls a country, beyond what the installed data holds.
 COUNTRY_ALIASES = {
-    "us": "US", "u.s.": "US", "usa": "US", "america": "US", "united states of america": "US", "uk": "GB",
-    "britain": "GB", "great britain": "GB", "england": "GB", "drc": "CD", "dr congo": "CD",
-    "burma": "MM", "turkiye": "TR", "türkiye": "TR", "ivory coast": "CI", "gaza": "PS",
-    "gaza strip": "PS", "west bank": "PS", "palestinian territories": "PS", "south korea": "KR",
-    "north korea": "KP", "russia": "RU", "syria": "SY", "iran": "IR", "laos": "LA", "vietnam": "VN",
+    "us": "US",
+    "u.s.": "US",
+    "usa": "US",
+    "america": "US",
+    "united states of america": "US",
+    "uk": "GB",
+    "britain": "GB",
+    "great britain": "GB",
+    "england": "GB",
+    "drc": "CD",
+    "dr congo": "CD",
+    "burma": "MM",
+    "turkiye": "TR",
+    "türkiye": "TR",
+    "ivory coast": "CI",
+    "gaza": "PS",
+    "gaza strip": "PS",
+    "west bank": "PS",
+    "palestinian territories": "PS",
+    "south korea": "KR",
+    "north korea": "KP",
+    "russia": "RU",
+    "syria": "SY",
+    "iran": "IR",
+    "laos": "LA",
+    "vietnam": "VN",
 }
 
 
@@ -97,7 +166,7 @@ def normalise(name: str) -> str:
     text = text.replace("-", " ").replace(".", "")
     for prefix in ("the ",):
         if text.startswith(prefix):
-            text = text[len(prefix):]
+            text = text[len(prefix) :]
     return " ".join(text.split())
 
 
@@ -128,11 +197,15 @@ def load_gazetteer() -> Gazetteer:
 
 
 # Place names that are also everyday English words: never re-cased from upper-case copy.
-_COMMON_WORDS = frozenset("independence union reading nice split mobile orange temple male mission liberty "
-                          "concord enterprise paradise victoria march may police university progress hope "
-                          "bath eagle sale chance industry commerce".split())
-_MONTH_AND_DAY_NAMES = ("January February March April May June July August September October November December "
-                        "Monday Tuesday Wednesday Thursday Friday Saturday Sunday").split()
+_COMMON_WORDS = frozenset(
+    "independence union reading nice split mobile orange temple male mission liberty "
+    "concord enterprise paradise victoria march may police university progress hope "
+    "bath eagle sale chance industry commerce".split()
+)
+_MONTH_AND_DAY_NAMES = (
+    "January February March April May June July August September October November December "
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday"
+).split()
 
 
 def _proper_names(index: dict[str, tuple[Place, ...]], demonyms: dict[str, str]) -> dict[str, str]:
@@ -177,10 +250,19 @@ def _countries(rows: dict, cities: list[dict]) -> dict[str, Place]:
         w[2] += pop
     out = {}
     for code, row in rows.items():
-        w = weights.get(code)
-        lat, lon = (w[0] / w[2], w[1] / w[2]) if w and w[2] else (None, None)
-        out[code] = Place(row["name"], "country", code, row["name"], None, lat, lon,
-                          int(row.get("population") or 0), "geonames-country")
+        sums = weights.get(code)
+        lat, lon = (sums[0] / sums[2], sums[1] / sums[2]) if sums and sums[2] else (None, None)
+        out[code] = Place(
+            row["name"],
+            "country",
+            code,
+            row["name"],
+            None,
+            lat,
+            lon,
+            int(row.get("population") or 0),
+            "geonames-country",
+        )
     return out
 
 
@@ -203,8 +285,17 @@ def _index_admin1(index, rows, countries) -> dict[tuple[str, str], Place]:
         country = countries.get(row["country_code"])
         if country is None:
             continue
-        place = Place(row["name"], "admin1", country.country_code, country.name, row["name"],
-                      _float(row["lat"]), _float(row["lon"]), 0, "admin1.tsv")
+        place = Place(
+            row["name"],
+            "admin1",
+            country.country_code,
+            country.name,
+            row["name"],
+            _float(row["lat"]),
+            _float(row["lon"]),
+            0,
+            "admin1.tsv",
+        )
         for name in [row["name"], *filter(None, row["aliases"].split("|"))]:
             _add(index, name, place)
             if not name.lower().endswith((" state", " province")):
@@ -220,8 +311,17 @@ def _index_places(index, rows, countries) -> None:
         country = countries.get(row["country_code"])
         if country is None:
             continue
-        place = Place(row["name"], "place", country.country_code, country.name, row["admin1"] or None,
-                      _float(row["lat"]), _float(row["lon"]), 0, f"places.tsv:{row['kind']}")
+        place = Place(
+            row["name"],
+            "place",
+            country.country_code,
+            country.name,
+            row["admin1"] or None,
+            _float(row["lat"]),
+            _float(row["lon"]),
+            0,
+            f"places.tsv:{row['kind']}",
+        )
         for name in [row["name"], *filter(None, row["aliases"].split("|"))]:
             _add(index, name, place)
             if row["kind"] == "district" and not name.lower().endswith(" district"):
@@ -240,8 +340,17 @@ def _index_cities(index, cities, countries, admin1_by_code) -> None:
         if country is None:
             continue
         admin1 = admin1_by_code.get((c["countrycode"], c.get("admin1code") or ""))
-        place = Place(c["name"], "place", country.country_code, country.name, admin1.name if admin1 else None,
-                      float(c["latitude"]), float(c["longitude"]), int(c.get("population") or 0), "geonames-city")
+        place = Place(
+            c["name"],
+            "place",
+            country.country_code,
+            country.name,
+            admin1.name if admin1 else None,
+            float(c["latitude"]),
+            float(c["longitude"]),
+            int(c.get("population") or 0),
+            "geonames-city",
+        )
         key = normalise(c["name"])
         if any(p.kind == "country" and p.country_code != place.country_code for p in index.get(key, ())):
             continue  # a town named after a country ("Colômbia" in Brazil) is not what the news means

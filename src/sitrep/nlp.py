@@ -29,7 +29,9 @@ def mark_line_starts(doc):
     their own, and the parser would otherwise run a headline into the first paragraph."""
     for tok in doc[1:]:
         previous = doc[tok.i - 1]
-        if not tok.is_space and ("\n" in previous.text_with_ws or (previous.is_space and "\n" in previous.text)):
+        if not tok.is_space and (
+            "\n" in previous.text_with_ws or (previous.is_space and "\n" in previous.text)
+        ):
             tok.is_sent_start = True
     return doc
 
@@ -51,7 +53,8 @@ def load_pipeline(patterns: Iterable[dict[str, Any]] = (), model: str = MODEL_PA
     nlp.add_pipe(LINES_NAME, before="parser")
     patterns = list(patterns)
     if patterns:
-        ruler = nlp.add_pipe("entity_ruler", name=RULER_NAME, before="ner",
-                             config={"overwrite_ents": True, "validate": False})
+        ruler = nlp.add_pipe(
+            "entity_ruler", name=RULER_NAME, before="ner", config={"overwrite_ents": True, "validate": False}
+        )
         ruler.add_patterns(patterns)  # type: ignore[attr-defined]
     return nlp

@@ -9,18 +9,28 @@ from rich.text import Text
 from sitrep.article import Article
 from sitrep.records import COUNT_FIELDS, Count, EventRecord
 
-QUALIFIER_WORDS = {"exact": "", "at_least": "at least ", "more_than": "more than ", "about": "about ",
-                   "nearly": "nearly ", "up_to": "up to ", "several": ""}
+QUALIFIER_WORDS = {
+    "exact": "",
+    "at_least": "at least ",
+    "more_than": "more than ",
+    "about": "about ",
+    "nearly": "nearly ",
+    "up_to": "up to ",
+    "several": "",
+}
 
 
-def print_events(article: Article, events: list[EventRecord], error: str | None,
-                 console: Console | None = None) -> None:
+def print_events(
+    article: Article, events: list[EventRecord], error: str | None, console: Console | None = None
+) -> None:
     console = console or Console(highlight=False)
     if error:
         console.print(f"[yellow]{article.id}: {error}[/]", soft_wrap=True)
         return
     for number, event in enumerate(events, start=1):
-        console.rule(f"[bold]{number}. {'main incident' if event.main else 'recalled incident'}: {event.type}")
+        console.rule(
+            f"[bold]{number}. {'main incident' if event.main else 'recalled incident'}: {event.type}"
+        )
         for line in _summary(event):
             console.print(line, soft_wrap=True)
         for field in COUNT_FIELDS:
@@ -28,9 +38,13 @@ def print_events(article: Article, events: list[EventRecord], error: str | None,
             if count is not None:
                 console.print(_figure_line(field, count), soft_wrap=True)
                 for evidence in count.evidence[:1]:
-                    console.print(_sentence(article.text, evidence.start, evidence.end, count), soft_wrap=True)
+                    console.print(
+                        _sentence(article.text, evidence.start, evidence.end, count), soft_wrap=True
+                    )
                 for alt in count.alt:
-                    console.print(Text("    also reported: ", style="dim") + _figure_line("", alt), soft_wrap=True)
+                    console.print(
+                        Text("    also reported: ", style="dim") + _figure_line("", alt), soft_wrap=True
+                    )
 
 
 def _summary(event: EventRecord) -> list[Text]:
@@ -46,8 +60,11 @@ def _summary(event: EventRecord) -> list[Text]:
     if perp is not None:
         claim = {True: "claimed", False: "no claim", None: "not claimed"}[perp.claimed]
         who = f"{perp.name or 'no group named'} ({claim}; {perp.attribution})"
-    return [Text.assemble(("  when  ", "bold"), when), Text.assemble(("  where ", "bold"), where),
-            Text.assemble(("  who   ", "bold"), who)]
+    return [
+        Text.assemble(("  when  ", "bold"), when),
+        Text.assemble(("  where ", "bold"), where),
+        Text.assemble(("  who   ", "bold"), who),
+    ]
 
 
 def _figure_line(field: str, count: Count) -> Text:

@@ -64,7 +64,9 @@ def entity_patterns(gazetteer: Gazetteer, groups: GroupTable) -> Iterator[dict[s
                 yield {"label": "ORG", "pattern": name, "id": group.name}
 
 
-def process_article(article: Article, *, nlp: Language, gazetteer: Gazetteer, groups: GroupTable) -> list[EventRecord]:
+def process_article(
+    article: Article, *, nlp: Language, gazetteer: Gazetteer, groups: GroupTable
+) -> list[EventRecord]:
     """The incidents an article reports or recalls; [] when it tells of none.
 
     Raises ArticleError when the text cannot be read (empty, binary, too long, not English).
@@ -80,7 +82,9 @@ def process_article(article: Article, *, nlp: Language, gazetteer: Gazetteer, gr
         return []
     group_mentions = list(groups.find(text, upper_case=upper))
     places = find_places(doc, gazetteer)
-    demonyms = [c for ent in doc.ents if ent.label_ == "NORP" and (c := gazetteer.country_of_demonym(ent.text))]
+    demonyms = [
+        c for ent in doc.ents if ent.label_ == "NORP" and (c := gazetteer.country_of_demonym(ent.text))
+    ]
     group_countries = [m.group.countries[0] for m in group_mentions if len(m.group.countries) == 1]
     country = article_country(places, demonyms, group_countries)
     events = []

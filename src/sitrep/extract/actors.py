@@ -21,7 +21,8 @@ from sitrep.records import Evidence, Perpetrator
 RULE = "actors.v1"
 
 _CLAIM = re.compile(
-    r"\bclaim(?:ed|s|ing)?\s+(?:the\s+)?(?:full\s+)?responsibility|\bresponsibility\s+(?:was|has been|had been)\s+claimed"
+    r"\bclaim(?:ed|s|ing)?\s+(?:the\s+)?(?:full\s+)?responsibility"
+    r"|\bresponsibility\s+(?:was|has been|had been)\s+claimed"
     r"|\b(?:took|takes|accepted|owned|owns|admitted)\s+(?:full\s+)?responsibility"
     r"|\bclaim(?:ed|s)\s+(?:the|this|that|its|Monday's|Tuesday's|Wednesday's|Thursday's|Friday's|Saturday's|"
     r"Sunday's)?\s*(?:\w+\s+)?(?:attack|bombing|blast|assault|killing|kidnapping|abduction|hijacking|ambush)"
@@ -32,7 +33,8 @@ _CLAIM = re.compile(
 _NO_CLAIM = re.compile(
     r"\bno (?:group|one|organi[sz]ation|militant group|outfit|party)\b[^.]{0,40}?\bclaim"
     r"|\b(?:has|have|had) not (?:yet |immediately )?(?:been )?claimed|\bdid not claim|\byet to (?:be )?claim"
-    r"|\bnobody (?:has |had )?claimed|\bthere (?:was|has been) no (?:immediate )?claim|\bdenied (?:any )?(?:involvement|responsibility)",
+    r"|\bnobody (?:has |had )?claimed|\bthere (?:was|has been) no (?:immediate )?claim"
+    r"|\bdenied (?:any )?(?:involvement|responsibility)",
     re.IGNORECASE,
 )
 _SUSPECT = re.compile(
@@ -85,13 +87,17 @@ def _fold(name: str) -> str:
 
 def _is_acronym(alias: str) -> bool:
     """Short names matched with their case: "BLA", "LeT", "IS" (but not "let", "is")."""
-    return " " not in alias and (len(alias) <= 5 or alias.upper() == alias) and sum(c.isupper() for c in alias) >= 2
+    return (
+        " " not in alias
+        and (len(alias) <= 5 or alias.upper() == alias)
+        and sum(c.isupper() for c in alias) >= 2
+    )
 
 
 def _in_capitals(text: str, start: int, end: int) -> bool:
     """Whether a match stands among words in capitals (a headline or a banner in upper case)."""
-    before = text[max(0, start - 30):start].split()[-1:]
-    after = text[end:end + 30].split()[:1]
+    before = text[max(0, start - 30) : start].split()[-1:]
+    after = text[end : end + 30].split()[:1]
     neighbours = [w for w in before + after if any(c.isalpha() for c in w)]
     return bool(neighbours) and all(w.upper() == w and len(w) > 1 for w in neighbours)
 
@@ -106,8 +112,12 @@ def load_groups() -> GroupTable:
     groups = []
     by_alias: dict[str, Group] = {}
     for row in csv.DictReader(text.splitlines(), delimiter="\t"):
-        group = Group(row["name"], tuple(filter(None, row["aliases"].split("|"))),
-                      tuple(filter(None, row["countries"].split("|"))), row["kind"])
+        group = Group(
+            row["name"],
+            tuple(filter(None, row["aliases"].split("|"))),
+            tuple(filter(None, row["countries"].split("|"))),
+            row["kind"],
+        )
         groups.append(group)
         for alias in (group.name, *group.aliases):
             key = alias if _is_acronym(alias) else _fold(alias)
@@ -116,7 +126,9 @@ def load_groups() -> GroupTable:
     cased = "|".join(
         re.escape(a) if _is_acronym(a) else "(?i:" + re.escape(a).replace("\\ ", r"\s+") + ")" for a in names
     )
-    folded = "|".join(re.escape(a).replace("\\ ", r"\s+") for a in names if not (_is_acronym(a) and len(a) <= 2))
+    folded = "|".join(
+        re.escape(a).replace("\\ ", r"\s+") for a in names if not (_is_acronym(a) and len(a) <= 2)
+    )
     return GroupTable(
         tuple(groups),
         by_alias,
@@ -147,8 +159,8 @@ def attribute(
         denial = next((s for s in sentences if _NO_CLAIM.search(s[2])), None)
         if denial is None:
             return None
-        evidence = (Evidence(denial[0], denial[1], text[denial[0]:denial[1]], f"{RULE}:no-claim"),)
-        return Perpetrator(name=None, claimed=False, attribution="denied", mention="", evidence=evidence)
+        said = Evidence(denial[0], denial[1], text[denial[0] : denial[1]], f"{RULE}:no-claim")
+        return Perpetrator(name=None, claimed=False, attribution="denied", mention="", evidence=(said,))
     scored = []
     for order, m in enumerate(mentions):
         sent = next((s for s in sentences if s[0] <= m.start < s[1]), None)
@@ -164,7 +176,9 @@ def attribute(
     written = [m.text for m in mentions if m.group == mention.group]
     denied = any(_NO_CLAIM.search(s[2]) for s in sentences)
     claimed: bool | None = True if attribution == "claimed" else (False if denied else None)
-    evidence = (Evidence(sent[0], sent[1], text[sent[0]:sent[1]], f"{RULE}:{attribution}"),) if sent else ()
+    evidence: tuple[Evidence, ...] = (
+        (Evidence(sent[0], sent[1], text[sent[0] : sent[1]], f"{RULE}:{attribution}"),) if sent else ()
+    )
     return Perpetrator(
         name=written_name(written),
         group=mention.group.name,

@@ -27,11 +27,16 @@ Outcome = Literal["killed", "injured", "hostages", "rescued", "aboard"]
 Role = Literal["victims", "security", "perpetrators", "people"]
 
 OUTCOME_LEMMAS: dict[str, Outcome] = {
-    **dict.fromkeys("kill die dead death fatality fatal slay slain murder massacre execute behead perish "
-                    "succumb martyr assassinate toll neutralise neutralize eliminate lynch".split(), "killed"),
+    **dict.fromkeys(
+        "kill die dead death fatality fatal slay slain murder massacre execute behead perish "
+        "succumb martyr assassinate toll neutralise neutralize eliminate lynch".split(),
+        "killed",
+    ),
     **dict.fromkeys("injure injured injury wound wounded hurt maim".split(), "injured"),
-    **dict.fromkeys("kidnap kidnapped abduct abducted abduction kidnapping hostage captive seize "
-                    "hijack".split(), "hostages"),
+    **dict.fromkeys(
+        "kidnap kidnapped abduct abducted abduction kidnapping hostage captive seize hijack".split(),
+        "hostages",
+    ),
     **dict.fromkeys("rescue rescued free freed liberate liberated".split(), "rescued"),
 }
 # Outcomes an active subject undergoes rather than inflicts.
@@ -78,10 +83,16 @@ PRONOUNS = frozenset("them they those whom".split())
 COORDINATING_PREPS = frozenset("alongside including besides plus among".split())
 SAY_LEMMAS = frozenset("say tell state confirm report add claim announce quote note".split())
 
-_NOT_VIOLENCE = re.compile(r"\bcovid|\bcoronavirus|\bpandemic|\bdisease|\bcholera\b|\bfloods?\b|\bearthquake|"
-                           r"\blandslide|\b(?:road|traffic|car) (?:accident|crash)|\bheat ?wave", re.IGNORECASE)
-_ACT = re.compile(r"\battack|\bkill|\bbomb|\bblast|\bexplo|\bshoot|\bshot\b|\bgunm[ae]n|\bclash|\bfight|\bambush|"
-                  r"\bviolen|\bmilitant|\binsurgent|\bterror|\btarget", re.IGNORECASE)
+_NOT_VIOLENCE = re.compile(
+    r"\bcovid|\bcoronavirus|\bpandemic|\bdisease|\bcholera\b|\bfloods?\b|\bearthquake|"
+    r"\blandslide|\b(?:road|traffic|car) (?:accident|crash)|\bheat ?wave",
+    re.IGNORECASE,
+)
+_ACT = re.compile(
+    r"\battack|\bkill|\bbomb|\bblast|\bexplo|\bshoot|\bshot\b|\bgunm[ae]n|\bclash|\bfight|\bambush|"
+    r"\bviolen|\bmilitant|\binsurgent|\bterror|\btarget",
+    re.IGNORECASE,
+)
 _AGGREGATE = re.compile(
     r"\bsince (?:19|20)\d\d\b|\bsince (?:the (?:start|beginning)|its inception)|so far this year|"
     r"\bthis year alone|\b(?:in|over|during) the (?:past|last) (?:\w+ )?(?:years?|decades?|months)\b|"
@@ -141,23 +152,26 @@ def find_casualties(sent: Span) -> Iterator[CasualtyMention]:
         outcome, how = found
         previous = outcome if outcome != "aboard" else previous
         named = _named_besides(noun) if noun is not None and noun.lemma_.lower() == "other" else 0
-        if named and ns.quantity.value is not None:
+        q = ns.quantity
+        if named and q.value is not None:
             # "Police chief, 12 others killed": the people named besides the others count too
-            q = ns.quantity
-            ns = NumberSpan(ns.start, ns.end, bounded(q.value + named, q.qualifier), ns.anchor,
-                            ns.start_char, ns.end_char)
+            ns = NumberSpan(
+                ns.start, ns.end, bounded(q.value + named, q.qualifier), ns.anchor, ns.start_char, ns.end_char
+            )
             how = f"{how}+named"
         yield _mention(sent, ns, outcome, role, phrase, how)
 
 
-def _mention(sent: Span, ns: NumberSpan, outcome: Outcome, role: Role, phrase: Token, how: str) -> CasualtyMention:
+def _mention(
+    sent: Span, ns: NumberSpan, outcome: Outcome, role: Role, phrase: Token, how: str
+) -> CasualtyMention:
     rule = f"{RULE}:{how}"
     return CasualtyMention(
         outcome=outcome,
         role=role,
         quantity=ns.quantity,
         evidence=_sentence_evidence(sent, rule),
-        figure=Evidence(ns.start_char, ns.end_char, source_text(sent.doc)[ns.start_char:ns.end_char], rule),
+        figure=Evidence(ns.start_char, ns.end_char, source_text(sent.doc)[ns.start_char : ns.end_char], rule),
         source=source_of(sent, phrase),
         sentence_start=sent.start_char,
         rule=rule,
@@ -171,25 +185,38 @@ def source_text(doc) -> str:
 
 def _sentence_evidence(sent: Span, rule: str) -> Evidence:
     end = sent.start_char + len(sent.text.rstrip())
-    return Evidence(sent.start_char, end, source_text(sent.doc)[sent.start_char:end], rule)
+    return Evidence(sent.start_char, end, source_text(sent.doc)[sent.start_char : end], rule)
 
 
 def _singular_people(sent: Span) -> Iterator[tuple[NumberSpan, Token, Token]]:
     """One person, stated without a number: "a policeman was killed", "police chief Malik Saad"."""
     doc = sent.doc
     for tok in sent:
-        if tok.tag_ in ("NN", "NNP") and tok.ent_type_ != "PERSON" and tok.i + 1 < sent.end and \
-                doc[tok.i + 1].ent_type_ == "PERSON" and doc[tok.i + 1].ent_iob_ == "B" and \
-                _role(tok) in ("victims", "security") and not any(c.dep_ == "nummod" for c in tok.children):
+        if (
+            tok.tag_ in ("NN", "NNP")
+            and tok.ent_type_ != "PERSON"
+            and tok.i + 1 < sent.end
+            and doc[tok.i + 1].ent_type_ == "PERSON"
+            and doc[tok.i + 1].ent_iob_ == "B"
+            and _role(tok) in ("victims", "security")
+            and not any(c.dep_ == "nummod" for c in tok.children)
+        ):
             person = next(e for e in doc.ents if e.start == tok.i + 1)
             # the title and the name make one phrase; its head is whichever governs the other
             phrase = person.root if tok.head == person.root else tok
-            yield NumberSpan(tok.i, person.end, bounded(1, "exact"), tok.i, tok.idx, person.end_char), tok, phrase
+            yield (
+                NumberSpan(tok.i, person.end, bounded(1, "exact"), tok.i, tok.idx, person.end_char),
+                tok,
+                phrase,
+            )
         elif tok.lower_ in ("a", "an") and tok.dep_ == "det" and tok.head.tag_ == "NN":
             noun = tok.head
             if _role(noun) in ("victims", "security", "perpetrators") and noun.lemma_.lower() != "staff":
-                yield NumberSpan(tok.i, noun.i + 1, bounded(1, "exact"), tok.i, tok.idx, noun.idx + len(noun)), \
-                    noun, noun
+                yield (
+                    NumberSpan(tok.i, noun.i + 1, bounded(1, "exact"), tok.i, tok.idx, noun.idx + len(noun)),
+                    noun,
+                    noun,
+                )
 
 
 def _named_besides(others: Token) -> int:
@@ -306,11 +333,26 @@ def _has_object(verb: Token) -> bool:
 
 
 def _adjacent_participle(phrase: Token) -> Outcome | None:
-    """"12 wounded", "1,100 hurt", "17 people were killed": the outcome word right after the phrase."""
+    """ "12 wounded", "1,100 hurt", "17 people were killed": the outcome word right after the phrase."""
     doc = phrase.doc
     i = phrase.i + 1
-    while i < len(doc) and doc[i].lower_ in ("were", "was", "are", "is", "have", "has", "had", "been", "being",
-                                             "reportedly", "also", "later", "all", "allegedly", "left"):
+    while i < len(doc) and doc[i].lower_ in (
+        "were",
+        "was",
+        "are",
+        "is",
+        "have",
+        "has",
+        "had",
+        "been",
+        "being",
+        "reportedly",
+        "also",
+        "later",
+        "all",
+        "allegedly",
+        "left",
+    ):
         i += 1
     if i >= len(doc) or i == phrase.i + 1 and doc[i].lower_ not in PARTICIPLES:
         return None
@@ -326,7 +368,9 @@ def _subject_outcome(verb: Token) -> tuple[Outcome, str] | None:
         return "killed", "intransitive-subject"
     if lemma == "lose" and any(c.lemma_.lower() in ("life", "lives") for c in verb.children):
         return "killed", "lost-lives"
-    if lemma in ("sustain", "suffer", "receive") and any(c.lemma_.lower() in ("injury", "wound") for c in verb.children):
+    if lemma in ("sustain", "suffer", "receive") and any(
+        c.lemma_.lower() in ("injury", "wound") for c in verb.children
+    ):
         return "injured", "sustained-injuries"
     if lemma == "blow" and any(c.lower_ == "himself" for c in verb.children):
         return "killed", "blew-himself-up"
@@ -345,7 +389,15 @@ def _object_outcome(verb: Token) -> tuple[Outcome, str] | None:
     lemma = verb.lemma_.lower()
     if lemma == "leave":
         for c in verb.children:
-            if c.lower_ in PARTICIPLES and c.dep_ in ("oprd", "xcomp", "ccomp", "acomp", "advmod", "amod", "dobj"):
+            if c.lower_ in PARTICIPLES and c.dep_ in (
+                "oprd",
+                "xcomp",
+                "ccomp",
+                "acomp",
+                "advmod",
+                "amod",
+                "dobj",
+            ):
                 return PARTICIPLES[c.lower_], "left-dead"
         return None
     if lemma in ("take", "hold") and any(c.lemma_.lower() in ("hostage", "captive") for c in verb.subtree):
@@ -359,9 +411,11 @@ def _object_outcome(verb: Token) -> tuple[Outcome, str] | None:
 
 
 def _is_toll(tok: Token) -> bool:
-    return tok.lemma_.lower() in ("toll", "rise", "climb", "reach", "jump", "increase", "stand", "mount") and any(
-        t.lemma_.lower() == "toll" for t in tok.subtree
-    ) or tok.lemma_.lower() == "toll"
+    return (
+        tok.lemma_.lower() in ("toll", "rise", "climb", "reach", "jump", "increase", "stand", "mount")
+        and any(t.lemma_.lower() == "toll" for t in tok.subtree)
+        or tok.lemma_.lower() == "toll"
+    )
 
 
 def _is_toll_verb(verb: Token) -> bool:
@@ -371,9 +425,11 @@ def _is_toll_verb(verb: Token) -> bool:
 def _aboard(phrase: Token) -> bool:
     """People on board a vehicle: counted as hostages when the vehicle was seized."""
     sent = phrase.sent
-    return phrase.lemma_.lower() in ("passenger", "people", "person", "crew", "member") and re.search(
-        r"\b(aboard|on board|onboard|carrying|travell?ing on)\b", sent.text, re.IGNORECASE
-    ) is not None
+    return (
+        phrase.lemma_.lower() in ("passenger", "people", "person", "crew", "member")
+        and re.search(r"\b(aboard|on board|onboard|carrying|travell?ing on)\b", sent.text, re.IGNORECASE)
+        is not None
+    )
 
 
 def source_of(sent: Span, phrase: Token) -> str | None:

@@ -14,12 +14,12 @@ import dataclasses
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from sitrep.extract.actors import GroupMention, attribute, written_name
 from sitrep.extract.counts import CasualtyMention, is_aggregate
 from sitrep.extract.dates import DateMention, resolve_date
-from sitrep.extract.kinds import TypeVote, classify_incident, is_violent
+from sitrep.extract.kinds import TypeVote, classify_incident
 from sitrep.extract.numbers import bounded
 from sitrep.extract.places import PlaceMention, locate_incident
 from sitrep.gazetteer import Gazetteer
@@ -35,11 +35,15 @@ _ANOTHER = re.compile(
     r"explosion|raid|ambush|assault|strike)\b|\blast (?:year|month)\b|\bearlier this (?:year|month)\b",
     re.IGNORECASE,
 )
-_BACK_TO_MAIN = re.compile(r"\b(?:the latest|this latest|today's|yesterday's|the (?:latest|recent|current) "
-                           r"(?:attack|assault|incident)|monday's|tuesday's|wednesday's|thursday's|friday's|"
-                           r"saturday's|sunday's)\b", re.IGNORECASE)
-_SUICIDE_BOMBER = re.compile(r"\bsuicide (?:bomber|attacker|car bomber)\b|\bblew (?:himself|herself) up\b",
-                             re.IGNORECASE)
+_BACK_TO_MAIN = re.compile(
+    r"\b(?:the latest|this latest|today's|yesterday's|the (?:latest|recent|current) "
+    r"(?:attack|assault|incident)|monday's|tuesday's|wednesday's|thursday's|friday's|"
+    r"saturday's|sunday's)\b",
+    re.IGNORECASE,
+)
+_SUICIDE_BOMBER = re.compile(
+    r"\bsuicide (?:bomber|attacker|car bomber)\b|\bblew (?:himself|herself) up\b", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -129,8 +133,9 @@ def _reported_date(sent: Sentence, published: date | None) -> EventDate | None:
     return None
 
 
-def _opens_new(sent: Sentence, published: date | None, anchor: EventDate | None, main: _Group,
-               distance: int) -> bool:
+def _opens_new(
+    sent: Sentence, published: date | None, anchor: EventDate | None, main: _Group, distance: int
+) -> bool:
     back = _BACK_TO_MAIN.search(sent.text)
     if back is None and _ANOTHER.search(sent.text):
         return True
@@ -141,8 +146,9 @@ def _opens_new(sent: Sentence, published: date | None, anchor: EventDate | None,
     return _new_date(sent, published, anchor, main, distance) is not None
 
 
-def _new_date(sent: Sentence, published: date | None, anchor: EventDate | None, main: _Group,
-              distance: int) -> EventDate | None:
+def _new_date(
+    sent: Sentence, published: date | None, anchor: EventDate | None, main: _Group, distance: int
+) -> EventDate | None:
     """A date in the sentence at another time than the main incident's; after a reference to the
     main incident ("Friday's clash was the deadliest since ... in 2017") only."""
     back = _BACK_TO_MAIN.search(sent.text)
@@ -163,12 +169,16 @@ def _differs(when: EventDate | None, main: _Group, published: date | None, dista
         return distance >= 3 and when.precision == "day"
     if when.precision in ("month", "year"):
         return (when.start.year, when.start.month if when.precision == "month" else 0) != (
-            reference.year, reference.month if when.precision == "month" else 0)
+            reference.year,
+            reference.month if when.precision == "month" else 0,
+        )
     return abs((reference - when.start).days) > (2 if main.date else 7)
 
 
 def _same_day(when: EventDate | None, main_date: EventDate | None) -> bool:
-    return bool(when and main_date and when.start and when.start == main_date.start and when.precision == "day")
+    return bool(
+        when and main_date and when.start and when.start == main_date.start and when.precision == "day"
+    )
 
 
 def build_event(
@@ -216,8 +226,9 @@ def _incident_date(group: _Group, published: date | None) -> EventDate:
     return EventDate(None, None, text, None)
 
 
-def reconcile_counts(casualties: Sequence[CasualtyMention], kind: str, text: str,
-                     spans: Sequence[tuple[int, int, str]]) -> dict[str, Count]:
+def reconcile_counts(
+    casualties: Sequence[CasualtyMention], kind: str, text: str, spans: Sequence[tuple[int, int, str]]
+) -> dict[str, Count]:
     """The incident's counts from its casualty figures: the lead figure as the value, conflicting
     ones as `alt`; totals per the contract (a stated total, else the sum of the parts)."""
     counts: dict[str, Count] = {}
@@ -264,8 +275,16 @@ def _figure(mentions, largest: bool = False) -> Count | None:
         lead = max(numeric, key=lambda f: f.value or 0)
     elif lead.quantity.qualifier in ("more_than", "several"):
         # "over a dozen" in the headline, "at least 17" in the body: the figure that states more
-        lead = next((f for f in numeric if f.value is not None and f.quantity.qualifier in ("exact", "at_least")
-                     and f.value >= (lead.quantity.low or 0)), lead)
+        lead = next(
+            (
+                f
+                for f in numeric
+                if f.value is not None
+                and f.quantity.qualifier in ("exact", "at_least")
+                and f.value >= (lead.quantity.low or 0)
+            ),
+            lead,
+        )
     alt = tuple(f for f in numeric if f is not lead and f.value != lead.value)
     return Count(lead.quantity, lead.evidence, lead.source, lead.derived, _unique(alt))
 
@@ -308,8 +327,12 @@ def _suicide_bomber(text: str, spans: Sequence[tuple[int, int, str]]) -> Count |
 
 def _total(casualties: Sequence[CasualtyMention], counts: dict[str, Count]) -> Count | None:
     stated = _figure(c for c in casualties if c.outcome == "killed" and c.role == "people")
-    parts = [counts[k] for k in ("killed_victims", "killed_security", "killed_perpetrators") if k in counts
-             and not (k == "killed_perpetrators" and counts[k].evidence[0].rule.endswith("suicide-bomber"))]
+    parts = [
+        counts[k]
+        for k in ("killed_victims", "killed_security", "killed_perpetrators")
+        if k in counts
+        and not (k == "killed_perpetrators" and counts[k].evidence[0].rule.endswith("suicide-bomber"))
+    ]
     if stated is not None and stated.value is not None:
         return stated
     if not parts:

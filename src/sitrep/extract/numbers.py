@@ -24,8 +24,16 @@ NUMBER_WORDS = frozenset(
     "hundred thousand million".split()
 )
 # Vague amounts: no value is invented, only the lower bound the word allows.
-VAGUE_LOW = {"dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2000, "tens": 20, "several": None,
-             "many": None, "numerous": None}
+VAGUE_LOW = {
+    "dozens": 24,
+    "scores": 40,
+    "hundreds": 200,
+    "thousands": 2000,
+    "tens": 20,
+    "several": None,
+    "many": None,
+    "numerous": None,
+}
 NOT_COUNTS = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"})
 
 _QUALIFIERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -34,7 +42,10 @@ _QUALIFIERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("at_least", r"at least|no fewer than|not fewer than|no less than|not less than|a minimum of"),
         ("more_than", r"more than|over|upwards of|in excess of|above|beyond"),
         ("nearly", r"nearly|almost|close to|just under|nearing|approaching"),
-        ("up_to", r"up to|as many as|as much as|at most|no more than|not more than|less than|fewer than|under"),
+        (
+            "up_to",
+            r"up to|as many as|as much as|at most|no more than|not more than|less than|fewer than|under",
+        ),
         ("about", r"about|around|some|roughly|approximately|approx\.?|an estimated|estimated|nearly about"),
     )
 )
@@ -72,8 +83,9 @@ def find_numbers(sent: Span) -> Iterator[NumberSpan]:
             tail = doc[end : end + 2].text.lower()
             if tail.startswith("or more") and quantity.value is not None:
                 quantity = bounded(quantity.value, "at_least")
-            yield NumberSpan(qual_start, end, quantity, end - 1, doc[qual_start].idx,
-                             doc[end - 1].idx + len(doc[end - 1]))
+            yield NumberSpan(
+                qual_start, end, quantity, end - 1, doc[qual_start].idx, doc[end - 1].idx + len(doc[end - 1])
+            )
         i = end
 
 
@@ -108,7 +120,12 @@ def _read_amount(doc, i: int, end: int) -> tuple[int, int, int | None, bool] | N
         words.append(doc[j].lower_)
         j += 1
         # "twenty - seven", "one hundred and five"
-        if j + 1 < end and doc[j].text in ("-", "and") and _is_number_token(doc[j + 1]) and words[-1] in NUMBER_WORDS:
+        if (
+            j + 1 < end
+            and doc[j].text in ("-", "and")
+            and _is_number_token(doc[j + 1])
+            and words[-1] in NUMBER_WORDS
+        ):
             if doc[j].text == "-" or words[-1] in ("hundred", "thousand"):
                 j += 1
     if not words:
@@ -146,9 +163,13 @@ def _is_excluded(doc, start: int, end: int) -> bool:
     if doc[end - 1].ent_type_ in NOT_COUNTS or doc[start].ent_type_ in NOT_COUNTS:
         return True
     after = doc[end : end + 3].text.lower()
-    if re.match(r"-\s*(year|yr|month|week|day|hour|seat|member|storey|story|man|strong|km|kilomet|metre|meter)", after):
+    if re.match(
+        r"-\s*(year|yr|month|week|day|hour|seat|member|storey|story|man|strong|km|kilomet|metre|meter)", after
+    ):
         return True
-    if re.match(r"(years?|yrs?)[\s-]+old\b|%|per ?cent\b|kg\b|km\b|kilomet|metres?\b|meters?\b|miles?\b", after):
+    if re.match(
+        r"(years?|yrs?)[\s-]+old\b|%|per ?cent\b|kg\b|km\b|kilomet|metres?\b|meters?\b|miles?\b", after
+    ):
         return True
     before = doc[start - 1].text if start > 0 else ""
     return before in ("$", "£", "€", "Rs", "Rs.", "#", "No.", "no.") or before.endswith(":")
@@ -162,6 +183,6 @@ def _qualifier_before(doc, sent_start: int, start: int) -> tuple[int, str | None
     for name, pattern in _QUALIFIERS:
         m = pattern.search(text)
         if m:
-            words = len(text[m.start():].split())
+            words = len(text[m.start() :].split())
             return start - words, name
     return start, None

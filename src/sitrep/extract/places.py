@@ -8,7 +8,6 @@ Peshawar, and "handlers in Afghanistan" do not move a Pakistani incident.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -40,8 +39,9 @@ def find_places(doc: Doc, gazetteer: Gazetteer) -> list[PlaceMention]:
     """Every place name in the document that the gazetteer knows."""
     out = []
     for ent in doc.ents:
-        if ent.label_ not in PLACE_LABELS and not (ent.label_ in ("ORG", "PERSON", "PRODUCT", "NORP") and
-                                                    len(ent) <= 3):
+        if ent.label_ not in PLACE_LABELS and not (
+            ent.label_ in ("ORG", "PERSON", "PRODUCT", "NORP") and len(ent) <= 3
+        ):
             continue
         span = _trim(ent)
         if span is None or not (span.text[0].isupper() or span.text[0].isdigit()):
@@ -51,10 +51,21 @@ def find_places(doc: Doc, gazetteer: Gazetteer) -> list[PlaceMention]:
             candidates = gazetteer.lookup(span[-1].text) if span[-1].lower_ not in ADMIN1_WORDS else ()
         if not candidates:
             continue
-        if ent.label_ not in PLACE_LABELS and not any(c.kind != "place" or c.population > 100_000 for c in candidates):
+        if ent.label_ not in PLACE_LABELS and not any(
+            c.kind != "place" or c.population > 100_000 for c in candidates
+        ):
             continue  # a name the model calls a person or organisation, and only a small town: not a place
-        out.append(PlaceMention(span.start_char, span.end_char, span.text, candidates,
-                                _is_locative(span), _is_route(span), _admin1_word(span)))
+        out.append(
+            PlaceMention(
+                span.start_char,
+                span.end_char,
+                span.text,
+                candidates,
+                _is_locative(span),
+                _is_route(span),
+                _admin1_word(span),
+            )
+        )
     return out
 
 
@@ -88,21 +99,22 @@ def _admin1_word(span: Span) -> bool:
     return after in ADMIN1_WORDS or any(before.startswith(w) for w in ADMIN1_WORDS)
 
 
-def article_country(mentions: Sequence[PlaceMention], demonym_codes: Iterable[str] = (),
-                    group_codes: Iterable[str] = ()) -> str | None:
+def article_country(
+    mentions: Sequence[PlaceMention], demonym_codes: Iterable[str] = (), group_codes: Iterable[str] = ()
+) -> str | None:
     """The country the article is about: places named (early ones count more), demonyms, and
     the countries of the groups it names."""
-    votes: Counter[str] = Counter()
+    votes: dict[str, float] = {}
     for i, m in enumerate(mentions):
         codes = {c.country_code for c in m.candidates}
         weight = (2.0 if i < 4 else 1.0) * (0.5 if m.route else 1.0)
         for code in codes:
-            votes[code] += weight / len(codes)
+            votes[code] = votes.get(code, 0.0) + weight / len(codes)
     for code in demonym_codes:
-        votes[code] += 0.5
+        votes[code] = votes.get(code, 0.0) + 0.5
     for code in group_codes:
-        votes[code] += 0.75
-    return votes.most_common(1)[0][0] if votes else None
+        votes[code] = votes.get(code, 0.0) + 0.75
+    return max(votes, key=lambda c: votes[c]) if votes else None
 
 
 def resolve(mention: PlaceMention, country: str | None) -> Place:
@@ -120,12 +132,18 @@ def resolve(mention: PlaceMention, country: str | None) -> Place:
     return min(pool, key=rank)
 
 
-def locate_incident(mentions: Sequence[PlaceMention], sentences: Sequence[tuple[int, int, str]],
-                    country: str | None, gazetteer: Gazetteer) -> Location:
+def locate_incident(
+    mentions: Sequence[PlaceMention],
+    sentences: Sequence[tuple[int, int, str]],
+    country: str | None,
+    gazetteer: Gazetteer,
+) -> Location:
     """The incident's location from the place names in its sentences."""
     inside = [m for m in mentions if any(s <= m.start < e for s, e, _ in sentences)]
     resolved = [(m, resolve(m, country)) for m in inside]
-    local = [(m, p) for m, p in resolved if p.kind != "country" and (country is None or p.country_code == country)]
+    local = [
+        (m, p) for m, p in resolved if p.kind != "country" and (country is None or p.country_code == country)
+    ]
     eligible = [(m, p) for m, p in local if not m.route] or [(m, p) for m, p in local]
     best = next(((m, p) for m, p in eligible if m.locative), None) or (eligible[0] if eligible else None)
     if best is not None:
@@ -133,7 +151,9 @@ def locate_incident(mentions: Sequence[PlaceMention], sentences: Sequence[tuple[
         if place.kind == "admin1":
             finer = next((p for _, p in eligible if p.kind == "place" and p.admin1 == place.admin1), None)
             place = finer or place
-        return _location(place, Evidence(m.start, m.end, m.text, f"{RULE}:{'locative' if m.locative else 'named'}"))
+        return _location(
+            place, Evidence(m.start, m.end, m.text, f"{RULE}:{'locative' if m.locative else 'named'}")
+        )
     code = country or next((p.country_code for _, p in resolved), None)
     named = next(((m, p) for m, p in resolved if p.kind == "country" and p.country_code == code), None)
     country_place = gazetteer.country(code) if code else None
