@@ -55,7 +55,7 @@ def read_article(record: Mapping[str, Any]) -> Article:
 
 
 def parse_published(value: Any) -> date | None:
-    if value in (None, ""):
+    if value is None or (isinstance(value, str) and value.strip().lower() in ("", "null", "none", "unknown")):
         return None
     if not isinstance(value, str):
         raise InputError(f"'published' must be a YYYY-MM-DD string, not {value!r}")

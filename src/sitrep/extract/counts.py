@@ -77,6 +77,7 @@ PEOPLE_WORDS = frozenset(
 )
 PEOPLE = PEOPLE_WORDS
 TITLES = frozenset("personnel chief head commander official officer member".split())
+TRANSPARENT = frozenset("total number group batch majority set".split())
 DEATH_NOUNS = frozenset("fatality death".split())
 PRONOUNS = frozenset("them they those whom".split())
 
@@ -99,6 +100,7 @@ _AGGREGATE = re.compile(
     r"\bbetween \w+ \d{1,2},? (?:19|20)\d\d and\b|\bduring the same period\b|\bover the years\b|"
     r"\bthe (?:conflict|insurgency|war|violence|fighting) (?:has|have) (?:killed|claimed)|\bin total\b|"
     r"\bsince (?:early |late |mid-?)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? (?:19|20)\d\d\b|"
+    r"\b(?:during|in) the first \w+ (?:months|weeks|days) of\b|\b\d[\d,]* (?:\w+ )?(?:attacks|incidents|bombings)\b|"
     r"\bevery year\b|\beach year\b|\bannually\b|\bto date\b",
     re.IGNORECASE,
 )
@@ -292,6 +294,9 @@ def _outcome(phrase: Token) -> tuple[Outcome, str] | None:
     adjacent = _adjacent_participle(phrase)
     if adjacent:
         return adjacent, "adjacent-participle"
+    before = _verb_before(phrase)
+    if before:
+        return before, "verb-before"
     node = phrase
     for _ in range(5):
         dep, head = node.dep_, node.head
@@ -311,6 +316,9 @@ def _outcome(phrase: Token) -> tuple[Outcome, str] | None:
                 return "killed", "lives-of"
             if prep.lower_ in ("to", "at") and _is_toll(owner):
                 return "killed", "death-toll"
+            if prep.lower_ == "of" and owner.lemma_.lower() in TRANSPARENT:
+                node = owner  # "a total of 287 students were kidnapped"
+                continue
             if prep.lower_ in COORDINATING_PREPS or prep.lower_ == "of":
                 return None
             node = owner
@@ -360,6 +368,27 @@ def _adjacent_participle(phrase: Token) -> Outcome | None:
     if word.lower_ in PARTICIPLES and not (_has_object(word) and word.dep_ in ("ROOT", "conj")):
         return PARTICIPLES[word.lower_]
     return None
+
+
+VERBS_BEFORE: dict[str, Outcome] = {
+    **dict.fromkeys("kill kills killed killing".split(), "killed"),
+    **dict.fromkeys("injure injures injured injuring wound wounds wounded wounding".split(), "injured"),
+    **dict.fromkeys("abduct abducts abducted abducting kidnap kidnaps kidnapped kidnapping".split(), "hostages"),
+    **dict.fromkeys("rescue rescues rescued rescuing free frees freed freeing".split(), "rescued"),
+}
+
+
+def _verb_before(phrase: Token) -> Outcome | None:
+    """Headline grammar the parser misreads: "Boko Haram abducts over 100 women"."""
+    doc = phrase.doc
+    start = min(t.i for t in phrase.subtree if t.i <= phrase.i)
+    i = start - 1
+    while i >= 0 and doc[i].lower_ in ("at", "least", "more", "than", "over", "nearly", "about", "some", "around",
+                                       "almost", "up", "to", "another", "an", "estimated"):
+        i -= 1
+    if i < 0 or phrase.dep_ in ("nsubj", "nsubjpass"):
+        return None
+    return VERBS_BEFORE.get(doc[i].lower_)
 
 
 def _subject_outcome(verb: Token) -> tuple[Outcome, str] | None:

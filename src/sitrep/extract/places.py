@@ -86,10 +86,16 @@ def _is_locative(span: Span) -> bool:
 
 
 def _is_route(span: Span) -> bool:
+    """A place a vehicle came from or went to ("from Quetta to Peshawar in Khyber Pakhtunkhwa")."""
     doc = span.doc
     before = doc[span.start - 1].lower_ if span.start > 0 else ""
     after = doc[span.end : span.end + 2].text.lower()
-    return before in ROUTE or after.startswith("-bound") or after.startswith("- bound")
+    if before in ROUTE or after.startswith("-bound") or after.startswith("- bound"):
+        return True
+    if before in ("in", ",") and span.start >= 3:
+        previous = doc[span.start - 2]
+        return previous.ent_type_ in PLACE_LABELS and _is_route(doc[previous.i : previous.i + 1])
+    return False
 
 
 def _admin1_word(span: Span) -> bool:
