@@ -83,6 +83,7 @@ PRONOUNS = frozenset("them they those whom".split())
 
 COORDINATING_PREPS = frozenset("alongside including besides plus among".split())
 SAY_LEMMAS = frozenset("say tell state confirm report add claim announce quote note".split())
+SPEECH_LEMMAS = SAY_LEMMAS | frozenset("describe recount recall narrate explain speak".split())
 
 _NOT_VIOLENCE = re.compile(
     r"\bcovid|\bcoronavirus|\bpandemic|\bdisease|\bcholera\b|\bfloods?\b|\bearthquake|"
@@ -283,13 +284,15 @@ def _is_person_amount(doc, ns: NumberSpan, noun: Token | None) -> bool:
     value = ns.quantity.value
     if value is not None and 1900 <= value <= 2100 and ns.end - ns.start == 1:
         return False  # a year
-    return tok.dep_ in ("dobj", "nsubj", "nsubjpass", "pobj", "conj", "appos", "attr", "ROOT", "npadvmod")
+    return tok.dep_ in ("dobj", "nsubj", "nsubjpass", "pobj", "conj", "appos", "attr", "ROOT", "npadvmod", "dep")
 
 
 def _outcome(phrase: Token) -> tuple[Outcome, str] | None:
     """What happened to the people of a phrase, read from the parse around it."""
     for child in phrase.children:
         if child.dep_ in ("acl", "amod", "relcl") and _outcome_word(child) and not _has_object(child):
+            if child.dep_ == "amod" and phrase.dep_ == "nsubj" and phrase.head.lemma_.lower() in SPEECH_LEMMAS:
+                return None  # "one rescued passenger described the chaos": who spoke, not how many
             return _outcome_word(child), "reduced-clause"  # type: ignore[return-value]
     adjacent = _adjacent_participle(phrase)
     if adjacent:

@@ -95,7 +95,10 @@ _REPORTED_BEFORE = re.compile(
     r"posted)\s+(?:on\s+)?$",
     re.IGNORECASE,
 )
-_REPORTED_AFTER = re.compile(r"^,?\s+(?:confirmed|said|told|announced|reported|stated)\b", re.IGNORECASE)
+_REPORTED_AFTER = re.compile(r"^,?\s+(?:confirmed|said|told|announced|reported|stated|vowed|pledged|warned|"
+                             r"condemned|urged|promised|denied|briefed)\b", re.IGNORECASE)
+_TOLL_UPDATE = re.compile(r"\btoll\b[^.]{0,60}\b(?:rose|risen|rises|climbed|surged|jumped|reached|increased|stood|"
+                          r"mounted|swelled|hit)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,9 @@ _BACK_TO_MAIN = re.compile(
     r"saturday's|sunday's)\b",
     re.IGNORECASE,
 )
+# "the incident happened last Sunday": a sentence that dates the incident the article is about
+_TELLS_WHEN = re.compile(r"\b(?:incident|attack|abduction|kidnapping|explosion|blast|bombing|hijacking|assault|raid)\b"
+                         r"[^.]{0,30}\b(?:happened|occurred|took place|began|started|was carried out)\b", re.IGNORECASE)
 _SUICIDE_BOMBER = re.compile(
     r"\bsuicide (?:bomber|attacker|car bomber)\b|\bblew (?:himself|herself) up\b", re.IGNORECASE
 )
@@ -93,7 +96,8 @@ def group_sentences(sentences: Sequence[Sentence], published: date | None) -> li
             current = main
         current.sentences.append(sent)
         early = current.main and i - first < 4
-        if current.date is None and when is not None and (sent.casualties or sent.names_act or early):
+        told = current.main and _TELLS_WHEN.search(sent.text) is not None
+        if current.date is None and when is not None and (sent.casualties or sent.names_act or early or told):
             current.date = when
     if main.date is None:  # only the report's own date: "police said on Saturday"
         main.date = next((d for s in main.sentences[:4] if (d := _reported_date(s, published))), None)

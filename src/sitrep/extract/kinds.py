@@ -154,9 +154,14 @@ def classify_incident(sentences: Sequence[tuple[int, int, str]]) -> TypeVote:
         )
     best = max(scores.items(), key=lambda kv: (kv[1], -_PRIORITY.index(kv[0])))
     kind = best[0]
+    # People seized define the incident even when a bomb or gunfire came first (GTD codes the
+    # hijacking of the train, not the blast on its track).
+    seized = [k for k in ("hijacking", "kidnapping", "hostage_taking") if scores.get(k, 0) >= 0.4 * best[1]]
+    if seized:
+        kind = seized[0]
     if kind == "hostage_taking" and "hijacking" in scores:
         kind = "hijacking"
-    return TypeVote(kind, best[1], first_hit.get(kind))
+    return TypeVote(kind, scores[kind], first_hit.get(kind))
 
 
 def _complex_attack(strongest: dict[EventType, float], text: str) -> None:
