@@ -279,24 +279,24 @@ def _index_countries(index, countries: dict[str, Place], pycountry) -> None:
             index[normalise(alias)].append(countries[code])
 
 
+def _table_place(row: dict[str, str], kind: PlaceKind, country: Place, admin1: str | None, source: str) -> Place:
+    """A row of the project's tables as a Place."""
+    return Place(row["name"], kind, country.country_code, country.name, admin1, _float(row["lat"]),
+                 _float(row["lon"]), 0, source)
+
+
+def _row_names(row: dict[str, str]) -> list[str]:
+    return [row["name"], *filter(None, row["aliases"].split("|"))]
+
+
 def _index_admin1(index, rows, countries) -> dict[tuple[str, str], Place]:
     by_code = {}
     for row in rows:
         country = countries.get(row["country_code"])
         if country is None:
             continue
-        place = Place(
-            row["name"],
-            "admin1",
-            country.country_code,
-            country.name,
-            row["name"],
-            _float(row["lat"]),
-            _float(row["lon"]),
-            0,
-            "admin1.tsv",
-        )
-        for name in [row["name"], *filter(None, row["aliases"].split("|"))]:
+        place = _table_place(row, "admin1", country, row["name"], "admin1.tsv")
+        for name in _row_names(row):
             _add(index, name, place)
             if not name.lower().endswith((" state", " province")):
                 for suffix in (" state", " province", " region", " department", " governorate"):
@@ -311,18 +311,8 @@ def _index_places(index, rows, countries) -> None:
         country = countries.get(row["country_code"])
         if country is None:
             continue
-        place = Place(
-            row["name"],
-            "place",
-            country.country_code,
-            country.name,
-            row["admin1"] or None,
-            _float(row["lat"]),
-            _float(row["lon"]),
-            0,
-            f"places.tsv:{row['kind']}",
-        )
-        for name in [row["name"], *filter(None, row["aliases"].split("|"))]:
+        place = _table_place(row, "place", country, row["admin1"] or None, f"places.tsv:{row['kind']}")
+        for name in _row_names(row):
             _add(index, name, place)
             if row["kind"] == "district" and not name.lower().endswith(" district"):
                 _add(index, name + " district", place)
