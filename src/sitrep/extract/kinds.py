@@ -156,7 +156,9 @@ def classify_incident(sentences: Sequence[tuple[int, int, str]]) -> TypeVote:
     kind = best[0]
     # People seized define the incident even when a bomb or gunfire came first (GTD codes the
     # hijacking of the train, not the blast on its track).
-    seized = [k for k in ("hijacking", "kidnapping", "hostage_taking") if scores.get(k, 0) >= 0.4 * best[1]]
+    seized: list[EventType] = [
+        k for k in ("hijacking", "kidnapping", "hostage_taking") if scores.get(k, 0) >= 0.4 * best[1]
+    ]
     if seized:
         kind = seized[0]
     if kind == "hostage_taking" and "hijacking" in scores:
