@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from typing import IO, Any
@@ -18,8 +19,18 @@ NO_INCIDENT = "no incident of political violence found in the text"
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="sitrep")
-def main() -> None:
+@click.option("--db", "db", envvar="SITREP_DB", metavar="PATH|URL",
+              help="The store: a SQLite file (default ~/.local/share/sitrep/sitrep.db, or $SITREP_DB) "
+                   "or a postgresql:// URL.")
+@click.pass_context
+def main(ctx: click.Context, db: str | None) -> None:
     """sitrep: read news reports of political violence into incident records that show their evidence."""
+    ctx.obj = {"db": db or default_db()}
+
+
+def default_db() -> str:
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return os.path.join(base, "sitrep", "sitrep.db")
 
 
 @main.command()
@@ -119,6 +130,182 @@ def extract_lines(lines, extractor) -> Iterator[dict[str, Any]]:
         except Exception as exc:  # one bad article never sinks a batch  # noqa: BLE001
             click.echo(f"sitrep: line {number}: internal error: {exc!r}", err=True)
             yield {"id": article_id, "events": [], "error": f"internal error: {type(exc).__name__}: {exc}"}
+
+
+def _open_store(ctx: click.Context):
+    from sitrep.store import open_store
+
+    return open_store(ctx.obj["db"])
+
+
+@main.command()
+@click.argument("refs", nargs=-1)
+@click.option("--jsonl", "jsonl", type=click.Path(allow_dash=True),
+              help="Read articles as JSON Lines (the extract contract's input) from FILE, or '-' for stdin.")
+@click.option("--timeout", default=10.0, show_default=True, help="Seconds to wait for a web server.")
+@click.pass_context
+def ingest(ctx: click.Context, refs: tuple[str, ...], jsonl: str | None, timeout: float) -> None:
+    """Store articles from files, folders, web pages or feeds (REFS), or JSON Lines; extract and merge each."""
+    from datetime import UTC, datetime
+
+    from sitrep.ingest import ingest as run_ingest
+    from sitrep.sources import make_client, read_jsonl, read_sources
+
+    if not refs and jsonl is None:
+        raise click.UsageError("give files, folders, URLs or feeds to ingest, or --jsonl FILE")
+    def now() -> datetime:
+        return datetime.now(UTC)
+
+    try:
+        store = _open_store(ctx)
+        extractor = _load_extractor()
+        with make_client(timeout=timeout) as client:
+            items = iter(())
+            if jsonl is not None:
+                stream = sys.stdin if jsonl == "-" else open(jsonl, encoding="utf-8", errors="replace")  # noqa: SIM115
+                items = read_jsonl(stream, jsonl, now)
+            if refs:
+                items = _chain(items, read_sources(refs, client=client, now=now))
+            with _progress() as advance:
+                summary = run_ingest(items, store, extractor, on_item=advance)
+        store.close()
+    except OSError as exc:
+        raise click.ClickException(f"cannot read {jsonl}: {exc.strerror}") from exc
+    except SitrepError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for ref, reason in summary.failures:
+        click.echo(f"sitrep: skipped {ref}: {reason}", err=True)
+    click.echo(f"{summary.read} read, {summary.stored} stored, {summary.duplicates} already stored, "
+               f"{summary.failed} failed, {summary.resumed} resumed; {summary.new_incidents} new incidents, "
+               f"{summary.merged} merged into existing ones", err=True)
+
+
+def _chain(*iterables):
+    for it in iterables:
+        yield from it
+
+
+class _progress:
+    """A progress bar on stderr while a long run goes on (only on a terminal)."""
+
+    def __enter__(self):
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        console = Console(stderr=True)
+        self.progress = Progress(TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                                 console=console, disable=not console.is_terminal, transient=True)
+        self.progress.start()
+        self.task = self.progress.add_task("ingest", total=None)
+        return lambda: self.progress.advance(self.task)
+
+    def __exit__(self, *exc):
+        self.progress.stop()
+        return False
+
+
+@main.command()
+@click.option("--since", help="From this date, YYYY-MM-DD.")
+@click.option("--until", help="Up to this date, YYYY-MM-DD.")
+@click.option("--country", help="Country name or code.")
+@click.option("--admin1", help="First-level division.")
+@click.option("--type", "type_", help="Incident type (bombing, kidnapping, ...).")
+@click.option("--perpetrator", help="Part of the perpetrator's name.")
+@click.option("--min-killed", type=int, help="At least this many killed (best figure).")
+@click.option("--limit", type=int, default=50, show_default=True)
+@click.pass_context
+def incidents(ctx: click.Context, since, until, country, admin1, type_, perpetrator, min_killed, limit) -> None:
+    """List the stored incidents, newest first, filtered."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from sitrep.store import IncidentFilter
+
+    where = IncidentFilter(since=_iso(since, "--since"), until=_iso(until, "--until"), country=country,
+                           admin1=admin1, type=type_, perpetrator=perpetrator, min_killed=min_killed)
+    try:
+        store = _open_store(ctx)
+        rows, total = store.incidents(where, limit=limit)
+        store.close()
+    except SitrepError as exc:
+        raise click.ClickException(str(exc)) from exc
+    table = Table(title=f"{total} incident(s)" + (f", the first {len(rows)}" if total > len(rows) else ""))
+    for column in ("id", "date", "type", "where", "perpetrator", "killed", "reports"):
+        table.add_column(column)
+    for row in rows:
+        loc = row.record.get("location") or {}
+        where_text = ", ".join(p for p in (loc.get("place"), loc.get("admin1"), loc.get("country")) if p)
+        reports = sum(1 for a in row.record.get("articles", []) if a.get("main"))
+        table.add_row(row.id, row.date_start or "", row.type, where_text, row.perpetrator or "",
+                      "" if row.killed is None else str(row.killed), str(reports))
+    Console(highlight=False).print(table)
+
+
+def _iso(value: str | None, option: str) -> str | None:
+    if value is None:
+        return None
+    try:
+        from datetime import date
+
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD", param_hint=option) from None
+
+
+@main.command()
+@click.argument("incident_id")
+@click.option("--json", "as_json", is_flag=True, help="Print the incident's record as JSON.")
+@click.pass_context
+def show(ctx: click.Context, incident_id: str, as_json: bool) -> None:
+    """Show an incident: its figures and how they moved from report to report, with the evidence."""
+    from sitrep.exports import public_record
+
+    try:
+        store = _open_store(ctx)
+        row = store.incident(incident_id)
+        store.close()
+    except SitrepError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if row is None:
+        raise click.ClickException(f"no incident {incident_id!r}; list them with: sitrep incidents")
+    if as_json:
+        click.echo(json.dumps(public_record(row.record), ensure_ascii=False, indent=2))
+        return
+    from sitrep.report import print_incident
+
+    print_incident(public_record(row.record))
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "geojson", "acled", "gtd", "ucdp"]),
+              default="jsonl", show_default=True)
+@click.pass_context
+def export(ctx: click.Context, fmt: str) -> None:
+    """Write every incident to stdout: sitrep's JSON Lines, CSV, GeoJSON, or ACLED / GTD / UCDP columns."""
+    import csv
+
+    from sitrep.exports import TABULAR, geojson_feature, public_record
+
+    try:
+        store = _open_store(ctx)
+        records = [row.record for row in store.all_incidents()]
+        store.close()
+    except SitrepError as exc:
+        raise click.ClickException(str(exc)) from exc
+    out = sys.stdout
+    if fmt == "jsonl":
+        for record in records:
+            out.write(json.dumps(public_record(record), ensure_ascii=False) + "\n")
+    elif fmt == "geojson":
+        features = [f for r in records if (f := geojson_feature(r)) is not None]
+        json.dump({"type": "FeatureCollection", "features": features}, out, ensure_ascii=False)
+        out.write("\n")
+    else:
+        rows = [TABULAR[fmt](r) for r in records]
+        fields = list(rows[0]) if rows else list(TABULAR[fmt]({"id": "", "articles": []}))
+        writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
 
 
 __all__ = ["COUNT_FIELDS", "main"]

@@ -86,3 +86,33 @@ def _sentence(text: str, start: int, end: int, count: Count) -> Text:
         if start <= e.start and e.end <= end:
             sentence.stylize("bold yellow", e.start - start + 5, e.end - start + 5)
     return sentence
+
+
+def print_incident(record: dict, console: Console | None = None) -> None:
+    """An incident from the store: what, when, where, who, and each figure's history across reports."""
+    console = console or Console(highlight=False)
+    console.rule(f"[bold]{record['id']}: {record.get('type')}")
+    date = record.get("date") or {}
+    loc = record.get("location") or {}
+    perp = record.get("perpetrator") or {}
+    console.print(Text.assemble(("  when  ", "bold"), f"{date.get('start') or 'unknown'} ({date.get('precision')})"),
+                  soft_wrap=True)
+    where = ", ".join(p for p in (loc.get("place"), loc.get("admin1"), loc.get("country")) if p) or "unknown"
+    console.print(Text.assemble(("  where ", "bold"), where), soft_wrap=True)
+    claim = {True: "claimed", False: "no claim", None: "not claimed"}[perp.get("claimed")]
+    console.print(Text.assemble(("  who   ", "bold"), f"{perp.get('name') or 'no group named'} ({claim})"),
+                  soft_wrap=True)
+    for field, count in (record.get("counts") or {}).items():
+        console.print(Text.assemble(f"  {field:<20}", (f"best {count.get('best')}", "bold cyan"),
+                                    f"  low {count.get('low')}  high {count.get('high')}"), soft_wrap=True)
+        for step in count.get("history", []):
+            q = step.get("qualifier") or ""
+            words = QUALIFIER_WORDS.get(q, "") + str(step.get("value") if step.get("value") is not None else q)
+            source = f" — {step['source']}" if step.get("source") else ""
+            console.print(f"    {step.get('published') or '?':<10}  {words:<16} {step['article']}{source}",
+                          soft_wrap=True)
+            for evidence in step.get("evidence", [])[:1]:
+                console.print(Text(f"        “{evidence['text']}”", style="dim"), soft_wrap=True)
+    console.print(Text("  reports", style="bold"))
+    for article in record.get("articles", []):
+        console.print(f"    {'report ' if article['main'] else 'mention'}  {article['id']}", soft_wrap=True)

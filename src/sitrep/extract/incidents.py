@@ -143,6 +143,8 @@ def _opens_new(
     back = _BACK_TO_MAIN.search(sent.text)
     if back is None and _ANOTHER.search(sent.text):
         return True
+    if main.date is None and distance <= 3:
+        return False  # the lead had no date: the first date soon after it is the main incident's
     if main.date is None and published is None and distance >= 3 and not back:
         # Neither the incident's date nor the publication date is known: a full date stated well
         # after the lead is most likely another incident's.

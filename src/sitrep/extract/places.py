@@ -21,6 +21,8 @@ RULE = "places.v1"
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 LOCATIVE = frozenset("in at near outside inside of across around between on within into".split())
 ROUTE = frozenset("from to towards toward via for".split())
+PLACE_NOUNS = frozenset("province state region district city town village capital area county outskirts "
+                        "suburb suburbs governorate department municipality".split())
 ADMIN1_WORDS = frozenset("province state region governorate department prefecture county".split())
 
 
@@ -79,8 +81,10 @@ def _trim(ent: Span) -> Span | None:
 def _is_locative(span: Span) -> bool:
     doc = span.doc
     before = doc[span.start - 1].lower_ if span.start > 0 else ""
+    if before == "of":  # "the province of Balochistan", not "a reenactment of Chibok"
+        return span.start >= 2 and doc[span.start - 2].lower_ in PLACE_NOUNS
     head = span.root.head
-    if before in LOCATIVE or (span.root.dep_ == "pobj" and head.lower_ in LOCATIVE):
+    if before in LOCATIVE or (span.root.dep_ == "pobj" and head.lower_ in LOCATIVE and head.lower_ != "of"):
         return True
     return span.end < len(doc) and doc[span.end].lower_ in ("'s", "’s")  # "Dantewada's Cholnar village"
 
