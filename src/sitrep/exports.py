@@ -32,11 +32,11 @@ GTD_TYPES = {
     "facility_attack": "Facility/Infrastructure Attack", "other": "Unknown",
 }
 # ACLED geo_precision 1 = the place itself, 3 = a larger region; time_precision 1 = day, 2 = week, 3 = month+
-ACLED_GEO = {"place": 1, "admin1": 3, "country": 3}
-ACLED_TIME = {"day": 1, "week": 2, "month": 3, "year": 3}
+ACLED_GEO: dict[Any, int] = {"place": 1, "admin1": 3, "country": 3}
+ACLED_TIME: dict[Any, int] = {"day": 1, "week": 2, "month": 3, "year": 3}
 # UCDP GED date_prec 1 = day ... 4 = month, 5 = year; where_prec 1 = exact place, 4 = admin1, 6 = country
-UCDP_DATE = {"day": 1, "week": 2, "month": 4, "year": 5}
-UCDP_WHERE = {"place": 1, "admin1": 4, "country": 6}
+UCDP_DATE: dict[Any, int] = {"day": 1, "week": 2, "month": 4, "year": 5}
+UCDP_WHERE: dict[Any, int] = {"place": 1, "admin1": 4, "country": 6}
 
 
 def public_record(record: dict[str, Any]) -> dict[str, Any]:
@@ -88,7 +88,8 @@ def acled_row(record: dict[str, Any]) -> dict[str, Any]:
         "event_date": (record.get("date") or {}).get("start"), "event_type": event_type,
         "sub_event_type": sub_event_type, "actor1": perp.get("name") or "", "country": loc.get("country"),
         "admin1": loc.get("admin1"), "location": loc.get("place") or loc.get("admin1") or loc.get("country"),
-        "latitude": loc.get("lat"), "longitude": loc.get("lon"), "geo_precision": ACLED_GEO.get(loc.get("precision"), ""),
+        "latitude": loc.get("lat"), "longitude": loc.get("lon"),
+        "geo_precision": ACLED_GEO.get(loc.get("precision"), ""),
         "time_precision": ACLED_TIME.get((record.get("date") or {}).get("precision"), ""),
         "fatalities": _count(record, "killed") or 0,
         "notes": f"{record.get('type')}; {len(_articles(record))} report(s); sitrep {record['id']}",
@@ -100,7 +101,7 @@ def gtd_row(record: dict[str, Any]) -> dict[str, Any]:
     loc, perp = record.get("location") or {}, record.get("perpetrator") or {}
     year, month, day = _date_parts(record)
     hostages = _count(record, "hostages")
-    claimed = {True: 1, False: 0}.get(perp.get("claimed"), -9)
+    claimed = {True: 1, False: 0}.get(bool(perp["claimed"]), -9) if perp.get("claimed") is not None else -9
     return {
         "iyear": year, "imonth": month, "iday": day, "country_txt": loc.get("country"),
         "provstate": loc.get("admin1"), "city": loc.get("place"), "latitude": loc.get("lat"),

@@ -136,7 +136,8 @@ def _agreements(event: EventRow, incident: IncidentRow) -> list[tuple[str, float
         out.append(("within_25_km", 1.0))
     if TYPE_FAMILIES.get(event.type) == TYPE_FAMILIES.get(incident.type):
         out.append(("same_kind_of_attack", 1.0))
-    if event.perpetrator and incident.perpetrator and _same_group(event.perpetrator.lower(), incident.perpetrator.lower()):
+    if event.perpetrator and incident.perpetrator and \
+            _same_group(event.perpetrator.lower(), incident.perpetrator.lower()):
         out.append(("same_perpetrator", 1.0))
     if event.killed and incident.killed and _figures_agree(event.killed, incident.killed):
         out.append(("similar_death_toll", 0.5))

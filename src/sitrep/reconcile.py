@@ -30,8 +30,7 @@ def build_incident(incident_id: str, links: Sequence[Link], sketches: Sequence[S
     ordered = sorted(links, key=lambda link: (link.article.published or "9999", link.article.fetched))
     reports = [link for link in ordered if link.main] or list(ordered)
     records = [link.event.record for link in reports]
-    counts = {name: reconcile_count(name, reports) for name in COUNT_FIELDS}
-    counts = {k: v for k, v in counts.items() if v is not None}
+    counts = {name: c for name in COUNT_FIELDS if (c := reconcile_count(name, reports)) is not None}
     location = _location(records)
     record: dict[str, Any] = {
         "id": incident_id,
