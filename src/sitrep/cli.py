@@ -149,7 +149,7 @@ def ingest(ctx: click.Context, refs: tuple[str, ...], jsonl: str | None, timeout
     from datetime import UTC, datetime
 
     from sitrep.ingest import ingest as run_ingest
-    from sitrep.sources import make_client, read_jsonl, read_sources
+    from sitrep.sources import Failure, Fetched, make_client, read_jsonl, read_sources
 
     if not refs and jsonl is None:
         raise click.UsageError("give files, folders, URLs or feeds to ingest, or --jsonl FILE")
@@ -160,7 +160,7 @@ def ingest(ctx: click.Context, refs: tuple[str, ...], jsonl: str | None, timeout
         store = _open_store(ctx)
         extractor = _load_extractor()
         with make_client(timeout=timeout) as client:
-            items = iter(())
+            items: Iterator[Fetched | Failure] = iter(())
             if jsonl is not None:
                 stream = sys.stdin if jsonl == "-" else open(jsonl, encoding="utf-8", errors="replace")  # noqa: SIM115
                 items = read_jsonl(stream, jsonl, now)

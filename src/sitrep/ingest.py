@@ -15,7 +15,7 @@ from datetime import date
 
 from sitrep.article import Article
 from sitrep.errors import ArticleError
-from sitrep.merge import choose, date_window, new_incident_id, sketch
+from sitrep.merge import choose, choose_duplicate, date_window, new_incident_id, sketch
 from sitrep.reconcile import build_incident
 from sitrep.records import EventRecord, event_to_json
 from sitrep.sources import Failure, Fetched, content_hash
@@ -109,8 +109,12 @@ def merge_event(event: EventRow, text_sketch: list[int], store: Store, taken: se
                 summary: IngestSummary) -> str:
     """Link one event to the incident it reports or recalls, founding one where none matches."""
     window = date_window(event)
-    candidates = store.candidates(event.country_code, *window) if window else []
-    match = choose(event, text_sketch, [c for c in candidates if c.id not in taken])
+    if window is not None:
+        candidates = store.candidates(event.country_code, *window)
+        match = choose(event, text_sketch, [c for c in candidates if c.id not in taken])
+    else:  # no date at all: only a near-identical republication of a known report joins
+        candidates = store.candidates(event.country_code, "0000-01-01", "9999-12-31")
+        match = choose_duplicate(event, text_sketch, [c for c in candidates if c.id not in taken])
     if match is None:
         incident_id, reason = new_incident_id(event), {"rule": "merge.v1", "founded": True}
         sketches: list[list[int]] = []

@@ -21,6 +21,7 @@ from sitrep.store import EventRow, IncidentRow
 
 RULE = "merge.v1"
 DAY_WINDOW = 4  # reports of one incident put its day this far apart at most (a weekday read a week off)
+FOLLOW_UP_WINDOW = 30  # people seized are freed weeks later, and the reports of their release follow
 FALLBACK_WINDOW = 14  # an event dated only by its publication happened up to two weeks before it
 MERGE_SCORE = 3.0
 SKETCH_SIZE = 128
@@ -46,8 +47,9 @@ def date_window(event: EventRow) -> tuple[str, str] | None:
     day = _date(event.date_start)
     if day is None:
         return None
-    if is_publication_date(event):
-        return (day - timedelta(days=FALLBACK_WINDOW)).isoformat(), (day + timedelta(days=1)).isoformat()
+    if is_publication_date(event) or TYPE_FAMILIES.get(event.type) == "seized":
+        back = FOLLOW_UP_WINDOW if TYPE_FAMILIES.get(event.type) == "seized" else FALLBACK_WINDOW
+        return (day - timedelta(days=back)).isoformat(), (day + timedelta(days=DAY_WINDOW)).isoformat()
     if event.date_precision == "month":
         last = (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
         return day.isoformat(), last.isoformat()
@@ -102,6 +104,12 @@ def choose(event: EventRow, event_sketch: Sequence[int], candidates: Sequence[In
     return max(matches, key=lambda m: (m.score, m.incident_id), default=None)
 
 
+def choose_duplicate(event: EventRow, event_sketch: Sequence[int], candidates: Sequence[IncidentRow]) -> Match | None:
+    """For an event with no date: the incident whose reports it nearly repeats, if any."""
+    matches = [m for c in candidates if (m := compare(event, event_sketch, c)) and "near_duplicate_text" in m.reasons]
+    return max(matches, key=lambda m: (m.score, m.incident_id), default=None)
+
+
 def _conflicts(event: EventRow, incident: IncidentRow) -> list[str]:
     out = []
     if event.country_code and incident.country_code and event.country_code != incident.country_code:
@@ -109,17 +117,20 @@ def _conflicts(event: EventRow, incident: IncidentRow) -> list[str]:
     if event.admin1 and incident.admin1 and event.admin1 != incident.admin1:
         out.append("admin1")
     days = _days_apart(event, incident)
-    if days is not None and days > DAY_WINDOW:
+    if days is not None and days > DAY_WINDOW and not _follow_up(event, incident, days):
         out.append("date")
     distance = _distance_km(event, incident)
     if distance is not None and distance > 150:
         out.append("distance")
-    perpetrators = {p.lower() for p in (event.perpetrator, incident.perpetrator) if p}
-    if len(perpetrators) == 2 and not _same_group(*perpetrators):
-        out.append("perpetrator")
-    if _families_clash(event.type, incident.type):
-        out.append("type")
     return out
+
+
+def _follow_up(event: EventRow, incident: IncidentRow, days: int) -> bool:
+    """A later report of people seized at the same place: their release, or the count revised."""
+    seized = TYPE_FAMILIES.get(event.type) == TYPE_FAMILIES.get(incident.type) == "seized"
+    later = (event.date_start or "") > (incident.date_start or "")
+    distance = _distance_km(event, incident)
+    return seized and later and days <= FOLLOW_UP_WINDOW and distance is not None and distance <= 25
 
 
 def _agreements(event: EventRow, incident: IncidentRow) -> list[tuple[str, float]]:
@@ -136,9 +147,11 @@ def _agreements(event: EventRow, incident: IncidentRow) -> list[tuple[str, float
         out.append(("within_25_km", 1.0))
     if TYPE_FAMILIES.get(event.type) == TYPE_FAMILIES.get(incident.type):
         out.append(("same_kind_of_attack", 1.0))
-    if event.perpetrator and incident.perpetrator and \
-            _same_group(event.perpetrator.lower(), incident.perpetrator.lower()):
-        out.append(("same_perpetrator", 1.0))
+    if event.perpetrator and incident.perpetrator:
+        same = _same_group(event.perpetrator.lower(), incident.perpetrator.lower())
+        out.append(("same_perpetrator", 1.0) if same else ("other_perpetrator", -1.5))
+    if _families_clash(event.type, incident.type):
+        out.append(("other_kind_of_attack", -1.0))  # a hijacking begun with a blast is read as either
     if event.killed and incident.killed and _figures_agree(event.killed, incident.killed):
         out.append(("similar_death_toll", 0.5))
     return out
@@ -149,6 +162,7 @@ def _families_clash(a: str, b: str) -> bool:
     is read as either bombing or assault by different reports, so those two do not clash."""
     fa, fb = TYPE_FAMILIES.get(a, "other"), TYPE_FAMILIES.get(b, "other")
     return "other" not in (fa, fb) and {fa, fb} not in ({"explosive", "armed"}, {"armed", "seized"}) and fa != fb
+
 
 
 def _same_group(a: str, b: str) -> bool:

@@ -8,6 +8,7 @@ Peshawar, and "handlers in Afghanistan" do not move a Pakistani incident.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -20,7 +21,9 @@ RULE = "places.v1"
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 LOCATIVE = frozenset("in at near outside inside of across around between on within into".split())
-ROUTE = frozenset("from to towards toward via for".split())
+ROUTE = frozenset("to towards toward via for".split())
+_TRAVEL = re.compile(r"\b(?:travell?(?:ed|ing)?|journey|en route|heading|bound|leaving|left|way to|departed|"
+                     r"carrying|flight|flying)\b|\bfrom \w+(?: \w+)? to\b", re.IGNORECASE)
 PLACE_NOUNS = frozenset("province state region district city town village capital area county outskirts "
                         "suburb suburbs governorate department municipality".split())
 ADMIN1_WORDS = frozenset("province state region governorate department prefecture county".split())
@@ -35,6 +38,7 @@ class PlaceMention:
     locative: bool
     route: bool
     admin1_word: bool
+    dateline: bool = False
 
 
 def find_places(doc: Doc, gazetteer: Gazetteer) -> list[PlaceMention]:
@@ -89,11 +93,21 @@ def _is_locative(span: Span) -> bool:
     return span.end < len(doc) and doc[span.end].lower_ in ("'s", "’s")  # "Dantewada's Cholnar village"
 
 
+def _is_dateline(span: Span) -> bool:
+    """"RAWALPINDI: The army said ...": where the report was filed, which need not be the incident's place."""
+    doc = span.doc
+    first = span.start == span.sent.start or (span.start > 0 and doc[span.start - 1].is_space)
+    after = doc[span.end].text if span.end < len(doc) else ""
+    return first and after in (":", "—", "-", "–", ",")  and span.text.isupper()
+
+
 def _is_route(span: Span) -> bool:
     """A place a vehicle came from or went to ("from Quetta to Peshawar in Khyber Pakhtunkhwa")."""
     doc = span.doc
     before = doc[span.start - 1].lower_ if span.start > 0 else ""
     after = doc[span.end : span.end + 2].text.lower()
+    if before == "from":  # "travelling from Quetta", not "abducted from Kuriga"
+        return _TRAVEL.search(span.sent.text) is not None
     if before in ROUTE or after.startswith("-bound") or after.startswith("- bound"):
         return True
     if before in ("in", ",") and span.start >= 3:
@@ -154,7 +168,7 @@ def locate_incident(
     local = [
         (m, p) for m, p in resolved if p.kind != "country" and (country is None or p.country_code == country)
     ]
-    eligible = [(m, p) for m, p in local if not m.route] or [(m, p) for m, p in local]
+    eligible = [(m, p) for m, p in local if not m.route and not m.dateline] or [(m, p) for m, p in local]
     best = next(((m, p) for m, p in eligible if m.locative), None) or (eligible[0] if eligible else None)
     if best is not None:
         m, place = best
