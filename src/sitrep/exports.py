@@ -40,8 +40,8 @@ UCDP_WHERE: dict[Any, int] = {"place": 1, "admin1": 4, "country": 6}
 
 
 def public_record(record: dict[str, Any]) -> dict[str, Any]:
-    """The incident as exported: its record without sitrep's internal text sketches."""
-    return {k: v for k, v in record.items() if k != "sketches"}
+    """The incident as exported: its record without sitrep's internal text sketches and name hashes."""
+    return {k: v for k, v in record.items() if k not in ("sketches", "names")}
 
 
 def _count(record: dict[str, Any], name: str, key: str = "best") -> Any:

@@ -15,7 +15,7 @@ from datetime import date
 
 from sitrep.article import Article
 from sitrep.errors import ArticleError
-from sitrep.merge import choose, choose_duplicate, date_window, new_incident_id, sketch
+from sitrep.merge import choose, choose_duplicate, date_window, names, new_incident_id, sketch
 from sitrep.reconcile import build_incident
 from sitrep.records import EventRecord, event_to_json
 from sitrep.sources import Failure, Fetched, content_hash
@@ -96,39 +96,43 @@ def process_article(row: ArticleRow, store: Store, extract: Extract, summary: In
     except ArticleError as exc:
         events, error = [], str(exc)
     text_sketch = sketch(row.text)
+    text_names = names(row.text)
     with store.transaction():
         stored = store.replace_events(row.id, [event_row(row.id, i, e) for i, e in enumerate(events)])
         taken: set[str] = set()
         for event in stored:
-            incident_id = merge_event(event, text_sketch, store, taken, summary)
+            incident_id = merge_event(event, text_sketch, store, taken, summary, text_names)
             taken.add(incident_id)
         store.mark_extracted(row.id, error)
 
 
 def merge_event(event: EventRow, text_sketch: list[int], store: Store, taken: set[str],
-                summary: IngestSummary) -> str:
+                summary: IngestSummary, text_names: list[int] | None = None) -> str:
     """Link one event to the incident it reports or recalls, founding one where none matches."""
     window = date_window(event)
     if window is not None:
         candidates = store.candidates(event.country_code, *window)
-        match = choose(event, text_sketch, [c for c in candidates if c.id not in taken])
+        match = choose(event, text_sketch, [c for c in candidates if c.id not in taken], text_names or [])
     else:  # no date at all: only a near-identical republication of a known report joins
         candidates = store.candidates(event.country_code, "0000-01-01", "9999-12-31")
         match = choose_duplicate(event, text_sketch, [c for c in candidates if c.id not in taken])
     if match is None:
         incident_id, reason = new_incident_id(event), {"rule": "merge.v1", "founded": True}
         sketches: list[list[int]] = []
+        known_names: list[list[int]] = []
         summary.new_incidents += 1
     else:
         incident_id, reason = match.incident_id, match.reasons
         existing = store.incident(incident_id)
         sketches = list(existing.record.get("sketches", [])) if existing else []
+        known_names = list(existing.record.get("names", [])) if existing else []
         summary.merged += 1
     assert event.id is not None
     store.link(incident_id, event.id, event.main, reason)
     if event.main:
         sketches.append(text_sketch)
-    store.upsert_incident(build_incident(incident_id, store.links(incident_id), sketches))
+        known_names.append(text_names or [])
+    store.upsert_incident(build_incident(incident_id, store.links(incident_id), sketches, known_names))
     return incident_id
 
 

@@ -72,6 +72,17 @@ def sketch(text: str) -> list[int]:
     return hashes[:SKETCH_SIZE]
 
 
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:[ -](?:[A-Z][a-z]+|of|al|el))*[ -][A-Z][a-z]+\b")
+
+
+def names(text: str) -> list[int]:
+    """The multi-word proper names of a text ("Jaffar Express", "Lady Reading Hospital"), hashed:
+    reports of one incident name the same train, school, hotel or village."""
+    found = {m.group(0) for m in _NAME.finditer(text) if not m.group(0).startswith(("The ", "In ", "On ", "At "))}
+    return sorted(int.from_bytes(hashlib.blake2b(n.lower().encode(), digest_size=8).digest(), "big")
+                  for n in found)[:SKETCH_SIZE]
+
+
 def resemblance(a: Sequence[int], b: Sequence[int]) -> float:
     """Estimated Jaccard resemblance of two sketches."""
     if not a or not b:
@@ -81,7 +92,8 @@ def resemblance(a: Sequence[int], b: Sequence[int]) -> float:
     return sum(1 for h in union if h in both) / len(union)
 
 
-def compare(event: EventRow, event_sketch: Sequence[int], incident: IncidentRow) -> Match | None:
+def compare(event: EventRow, event_sketch: Sequence[int], incident: IncidentRow,
+            event_names: Sequence[int] = ()) -> Match | None:
     """Whether an event is a report (or mention) of an incident; None on any conflict."""
     reasons: dict[str, Any] = {"rule": RULE}
     near = max((resemblance(event_sketch, s) for s in incident.record.get("sketches", [])), default=0.0)
@@ -94,13 +106,19 @@ def compare(event: EventRow, event_sketch: Sequence[int], incident: IncidentRow)
     for name, points in _agreements(event, incident):
         reasons[name] = points
         score += points
+    shared = max((len(set(event_names) & set(n)) for n in incident.record.get("names", [])), default=0)
+    if shared:
+        points = 1.5 if shared >= 2 else 0.5
+        reasons["shared_names"] = shared
+        score += points
     reasons["score"] = round(score, 2)
     return Match(incident.id, score, reasons) if score >= MERGE_SCORE else None
 
 
-def choose(event: EventRow, event_sketch: Sequence[int], candidates: Sequence[IncidentRow]) -> Match | None:
+def choose(event: EventRow, event_sketch: Sequence[int], candidates: Sequence[IncidentRow],
+           event_names: Sequence[int] = ()) -> Match | None:
     """The incident an event belongs to among the candidates, or None for a new one."""
-    matches = [m for c in candidates if (m := compare(event, event_sketch, c)) is not None]
+    matches = [m for c in candidates if (m := compare(event, event_sketch, c, event_names)) is not None]
     return max(matches, key=lambda m: (m.score, m.incident_id), default=None)
 
 

@@ -25,7 +25,7 @@ RULE = "reconcile.v1"
 
 
 def build_incident(incident_id: str, links: Sequence[Link], sketches: Sequence[Sequence[int]],
-                   now: datetime | None = None) -> IncidentRow:
+                   names: Sequence[Sequence[int]] = (), now: datetime | None = None) -> IncidentRow:
     """The incident as its linked reports tell it."""
     ordered = sorted(links, key=lambda link: (link.article.published or "9999", link.article.fetched))
     reports = [link for link in ordered if link.main] or list(ordered)
@@ -42,6 +42,7 @@ def build_incident(incident_id: str, links: Sequence[Link], sketches: Sequence[S
         "deaths": deaths_by_side(counts),
         "articles": [{"id": link.article.id, "main": link.main, "reason": link.reason} for link in ordered],
         "sketches": [list(s) for s in sketches],
+        "names": [list(n) for n in names],
         "rule": RULE,
     }
     killed = counts.get("killed", {}).get("best")

@@ -85,8 +85,9 @@ def group_sentences(sentences: Sequence[Sentence], published: date | None) -> li
     for i, sent in enumerate(sentences[first:], start=first):
         anchor = current.date if not current.main else main.date
         when = _date_of(sent, published, anchor)
-        if i > first and sent.violent and (pending or _opens_new(sent, published, anchor, main, i - first)):
-            when = _new_date(sent, published, anchor, main, i - first) or when
+        distance = sum(1 for s in sentences[first + 1 : i + 1] if len(s.text.split()) >= 5)
+        if i > first and sent.violent and (pending or _opens_new(sent, published, anchor, main, distance)):
+            when = _new_date(sent, published, anchor, main, distance) or when
             current = _Group(main=False, date=when)
             groups.append(current)
             pending = False

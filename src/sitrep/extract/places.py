@@ -86,7 +86,7 @@ def _is_locative(span: Span) -> bool:
     doc = span.doc
     before = doc[span.start - 1].lower_ if span.start > 0 else ""
     if before == "of":  # "the province of Balochistan", not "a reenactment of Chibok"
-        return span.start >= 2 and doc[span.start - 2].lower_ in PLACE_NOUNS
+        return span.start >= 2 and doc[span.start - 2].lower_ in PLACE_NOUNS and not _is_route(span)
     head = span.root.head
     if before in LOCATIVE or (span.root.dep_ == "pobj" and head.lower_ in LOCATIVE and head.lower_ != "of"):
         return True
@@ -110,6 +110,9 @@ def _is_route(span: Span) -> bool:
         return _TRAVEL.search(span.sent.text) is not None
     if before in ROUTE or after.startswith("-bound") or after.startswith("- bound"):
         return True
+    if before == "of" and span.start >= 2 and doc[span.start - 2].lower_ in PLACE_NOUNS:
+        # "to travel to the garrison city of Rawalpindi"
+        return any(t.lower_ in ROUTE for t in doc[max(0, span.start - 6) : span.start - 2])
     if before in ("in", ",") and span.start >= 3:
         previous = doc[span.start - 2]
         return previous.ent_type_ in PLACE_LABELS and _is_route(doc[previous.i : previous.i + 1])
