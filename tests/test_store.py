@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
@@ -12,22 +11,7 @@ from sitrep.store.base import StoreError
 from sitrep.store.migrations import MIGRATIONS, applied_migrations
 from sitrep.store.sqlite import SqliteStore
 
-from .pg_server import free_port, fresh_schema, postgres_database, postgres_server  # noqa: F401  (fixtures)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request: pytest.FixtureRequest, tmp_path) -> str:
-    """Where a new, empty store is: a file in a folder that does not exist yet, or a fresh PostgreSQL schema."""
-    if request.param == "sqlite":
-        return str(tmp_path / "stores" / "sitrep.db")
-    return fresh_schema(request.getfixturevalue("postgres_database"))
-
-
-@pytest.fixture
-def store(store_url: str) -> Iterator[Store]:
-    opened = open_store(store_url)
-    yield opened
-    opened.close()
+from .pg_server import free_port
 
 
 def article(article_id: str = "a1", **overrides) -> ArticleRow:
