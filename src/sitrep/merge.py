@@ -167,7 +167,7 @@ def _agreements(event: EventRow, incident: IncidentRow) -> list[tuple[str, float
         out.append(("same_kind_of_attack", 1.0))
     if event.perpetrator and incident.perpetrator:
         same = _same_group(event.perpetrator.lower(), incident.perpetrator.lower())
-        out.append(("same_perpetrator", 1.0) if same else ("other_perpetrator", -1.5))
+        out.append(("same_perpetrator", 1.0) if same else ("other_perpetrator", -2.5))
     if _families_clash(event.type, incident.type):
         out.append(("other_kind_of_attack", -1.0))  # a hijacking begun with a blast is read as either
     if event.killed and incident.killed and _figures_agree(event.killed, incident.killed):
