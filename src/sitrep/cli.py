@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import json
 import os
 import sys
@@ -159,15 +161,17 @@ def ingest(ctx: click.Context, refs: tuple[str, ...], jsonl: str | None, timeout
     try:
         store = _open_store(ctx)
         extractor = _load_extractor()
-        with make_client(timeout=timeout) as client:
+        with contextlib.ExitStack() as stack:
+            client = stack.enter_context(make_client(timeout=timeout))
             items: Iterator[Fetched | Failure] = iter(())
             if jsonl is not None:
-                stream = sys.stdin if jsonl == "-" else open(jsonl, encoding="utf-8", errors="replace")  # noqa: SIM115
+                stream = sys.stdin if jsonl == "-" else stack.enter_context(
+                    open(jsonl, encoding="utf-8", errors="replace"))
                 items = read_jsonl(stream, jsonl, now)
             if refs:
-                items = _chain(items, read_sources(refs, client=client, now=now))
-            with _progress() as advance:
-                summary = run_ingest(items, store, extractor, on_item=advance)
+                items = itertools.chain(items, read_sources(refs, client=client, now=now))
+            advance = stack.enter_context(_progress())
+            summary = run_ingest(items, store, extractor, on_item=advance)
         store.close()
     except OSError as exc:
         raise click.ClickException(f"cannot read {jsonl}: {exc.strerror}") from exc
@@ -178,11 +182,6 @@ def ingest(ctx: click.Context, refs: tuple[str, ...], jsonl: str | None, timeout
     click.echo(f"{summary.read} read, {summary.stored} stored, {summary.duplicates} already stored, "
                f"{summary.failed} failed, {summary.resumed} resumed; {summary.new_incidents} new incidents, "
                f"{summary.merged} merged into existing ones", err=True)
-
-
-def _chain(*iterables):
-    for it in iterables:
-        yield from it
 
 
 class _progress:

@@ -112,7 +112,10 @@ def merge_event(event: EventRow, text_sketch: list[int], store: Store, taken: se
     window = date_window(event)
     if window is not None:
         candidates = store.candidates(event.country_code, *window)
-        match = choose(event, text_sketch, [c for c in candidates if c.id not in taken], text_names or [])
+        # an article's events are different incidents, but a recap of the incident its main event
+        # already joined ("the pupils seized on 7 March") is a mention of that same incident
+        allowed = [c for c in candidates if c.id not in taken or not event.main]
+        match = choose(event, text_sketch, allowed, text_names or [])
     else:  # no date at all: only a near-identical republication of a known report joins
         candidates = store.candidates(event.country_code, "0000-01-01", "9999-12-31")
         match = choose_duplicate(event, text_sketch, [c for c in candidates if c.id not in taken])

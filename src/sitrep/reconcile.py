@@ -85,10 +85,13 @@ def reconcile_count(name: str, reports: Sequence[Link]) -> dict[str, Any] | None
     highs = [h["high"] if h["high"] is not None else h["value"] for h in history]
     lows = [x for x in lows if x is not None]
     highs = [x for x in highs if x is not None]
+    best = numeric[-1]["value"] if numeric else None
+    low = min([*lows, best] if best is not None else lows, default=None)  # best lies within [low, high]
+    high = max([*highs, best] if best is not None else highs, default=None)
     return {
-        "best": numeric[-1]["value"] if numeric else None,
-        "low": min(lows) if lows else None,
-        "high": max(highs) if highs else None,
+        "best": best,
+        "low": low,
+        "high": high,
         "reports": len(history),
         "history": history,
     }

@@ -37,6 +37,8 @@ _NO_CLAIM = re.compile(
     r"|\bdenied (?:any )?(?:involvement|responsibility)",
     re.IGNORECASE,
 )
+_ANAPHOR = re.compile(r"\b(?:the (?:group|militants|outfit|organi[sz]ation|insurgents|rebels)|it|they)\b",
+                     re.IGNORECASE)
 _SUSPECT = re.compile(
     r"\b(?:suspect|blam|accus|alleg|believed to|thought to|likely|attribut|linked to|presumed|"
     r"point(?:ed|ing)? (?:the )?finger)",
@@ -172,6 +174,14 @@ def attribute(
         else:
             rank, attribution = 1, "named"
         scored.append((rank, order, m, attribution, sent))
+    if all(rank != 0 for rank, *_ in scored):
+        # "The group has claimed the attack": a claim in a sentence of its own, by the group named before it
+        claim = next((s for s in sentences if _CLAIM.search(s[2]) and _ANAPHOR.search(s[2])
+                      and not _NO_CLAIM.search(s[2])), None)
+        before = [x for x in scored if claim is not None and x[2].start < claim[0]]
+        if claim is not None and before:
+            last = max(before, key=lambda x: x[2].start)
+            scored.append((0, last[1], last[2], "claimed", claim))
     rank, _, mention, attribution, sent = min(scored, key=lambda s: (s[0], s[1]))
     written = [m.text for m in mentions if m.group == mention.group]
     denied = any(_NO_CLAIM.search(s[2]) for s in sentences)

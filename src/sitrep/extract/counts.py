@@ -72,13 +72,13 @@ VICTIMS = frozenset(
     "schoolchild schoolgirl schoolboy son daughter wife husband relative family".split()
 )
 PEOPLE_WORDS = frozenset(
-    "people person individual other man men male female adult youth elder teenager minor dead body bodies "
+    "people person individual other man men male female adult youth elder teenager minor dead "
     "casualty life lives member resident soul".split()
 )
 PEOPLE = PEOPLE_WORDS
 TITLES = frozenset("personnel chief head commander official officer member".split())
 TRANSPARENT = frozenset("total number group batch majority set".split())
-DEATH_NOUNS = frozenset("fatality death".split())
+DEATH_NOUNS = frozenset("fatality death body corpse".split())
 PRONOUNS = frozenset("them they those whom".split())
 
 COORDINATING_PREPS = frozenset("alongside including besides plus among".split())
@@ -134,7 +134,8 @@ def find_casualties(sent: Span) -> Iterator[CasualtyMention]:
     found_amounts = [(ns, *_head_noun(sent.doc, ns)) for ns in find_numbers(sent)]
     for ns, noun, phrase in found_amounts + list(_singular_people(sent)):
         if noun is not None and noun.lemma_.lower() in DEATH_NOUNS:
-            if _ACT.search(sent.text):  # "two fatalities" in an attack, not "120,000 COVID-19 deaths"
+            # "two fatalities" in an attack, not "120,000 COVID-19 deaths"; bodies are the dead in any case
+            if _ACT.search(sent.text) or noun.lemma_.lower() in ("body", "corpse"):
                 yield _mention(sent, ns, "killed", "people", phrase, "death-noun")
                 previous = "killed"
             continue

@@ -266,14 +266,16 @@ def reconcile_counts(
     return counts
 
 
-def _figure(mentions, largest: bool = False) -> Count | None:
+def _figure(mentions, largest: bool = False, parts: bool = True) -> Count | None:
     """The first sentence's figure (its parts summed) as the value; other sentences' figures as alt.
     With `largest`, for the deaths of one side, the largest figure: "killing six people including a
     police officer" and then "six dead including four policemen" count four policemen."""
     by_sentence: dict[int, list[CasualtyMention]] = {}
     for m in mentions:
         by_sentence.setdefault(m.sentence_start, []).append(m)
-    figures = [_sum_parts(ms) for ms in by_sentence.values()]
+    # parts of one side in a sentence add up ("four jawans of one force and two of another"); two
+    # totals in a sentence do not ("the toll rose to 88, with 26 more bodies retrieved")
+    figures = [_sum_parts(ms) if parts else _sum_parts(ms[:1]) for ms in by_sentence.values()]
     if not figures:
         return None
     numeric = [f for f in figures if f.value is not None]
@@ -333,7 +335,7 @@ def _suicide_bomber(text: str, spans: Sequence[tuple[int, int, str]]) -> Count |
 
 
 def _total(casualties: Sequence[CasualtyMention], counts: dict[str, Count]) -> Count | None:
-    stated = _figure(c for c in casualties if c.outcome == "killed" and c.role == "people")
+    stated = _figure((c for c in casualties if c.outcome == "killed" and c.role == "people"), parts=False)
     parts = [
         counts[k]
         for k in ("killed_victims", "killed_security", "killed_perpetrators")

@@ -184,3 +184,16 @@ def names_act(text: str) -> bool:
 def is_violent(text: str) -> bool:
     """Whether a sentence tells of violence at all (any trigger, or a generic word of it)."""
     return GENERIC.search(text) is not None or any(p.search(text) for _, _, p in _TRIGGERS)
+
+
+def may_tell_of_violence(text: str) -> bool:
+    """Whether any sentence of `text` could tell of violence: a cheap test before the parser runs.
+
+    It is `is_violent` over the whole text. A sentence is a span of the text, and a pattern that
+    matches inside a span matches at the same place in the whole text, unless a `\\b` at the span's
+    edge falls between two word characters there. Sentences begin and end where tokens do, and the
+    tokenizer splits two word characters apart only in contractions and in numbers with units
+    ("gon|na", "can|not", "5|km"), where no word of violence begins or ends. So when this is False no
+    sentence is violent, and the article tells of no incident.
+    """
+    return is_violent(text)

@@ -140,7 +140,7 @@ def article_country(
     for code in demonym_codes:
         votes[code] = votes.get(code, 0.0) + 0.5
     for code in group_codes:
-        votes[code] = votes.get(code, 0.0) + 0.75
+        votes[code] = votes.get(code, 0.0) + 1.5
     return max(votes, key=lambda c: votes[c]) if votes else None
 
 
