@@ -25,3 +25,14 @@ def test_demo_samples_become_incidents_with_follow_ups_merged(store, extractor):
     assert any(len(ids) == 2 for ids in reports.values())  # the kidnapping and the rescue three weeks later
     again = build_demo(store, extractor, lambda: datetime(2025, 10, 3, tzinfo=UTC))
     assert (again.stored, again.duplicates) == (0, summary.stored)
+
+
+def test_demo_command_builds_the_store_without_serving(tmp_path):
+    import subprocess
+
+    from .conftest import SITREP
+
+    db = tmp_path / "demo.db"
+    out = subprocess.run([str(SITREP), "--db", str(db), "demo", "--no-serve"], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert "incidents" in out.stderr and db.exists()

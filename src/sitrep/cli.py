@@ -27,7 +27,7 @@ NO_INCIDENT = "no incident of political violence found in the text"
 @click.pass_context
 def main(ctx: click.Context, db: str | None) -> None:
     """sitrep: read news reports of political violence into incident records that show their evidence."""
-    ctx.obj = {"db": db or default_db()}
+    ctx.obj = {"db": db or default_db(), "db_given": db is not None}
 
 
 def default_db() -> str:
@@ -281,9 +281,7 @@ def show(ctx: click.Context, incident_id: str, as_json: bool) -> None:
 @click.pass_context
 def export(ctx: click.Context, fmt: str) -> None:
     """Write every incident to stdout: sitrep's JSON Lines, CSV, GeoJSON, or ACLED / GTD / UCDP columns."""
-    import csv
-
-    from sitrep.exports import TABULAR, geojson_feature, public_record
+    from sitrep.exports import export_text
 
     try:
         store = _open_store(ctx)
@@ -291,20 +289,60 @@ def export(ctx: click.Context, fmt: str) -> None:
         store.close()
     except SitrepError as exc:
         raise click.ClickException(str(exc)) from exc
-    out = sys.stdout
-    if fmt == "jsonl":
-        for record in records:
-            out.write(json.dumps(public_record(record), ensure_ascii=False) + "\n")
-    elif fmt == "geojson":
-        features = [f for r in records if (f := geojson_feature(r)) is not None]
-        json.dump({"type": "FeatureCollection", "features": features}, out, ensure_ascii=False)
-        out.write("\n")
-    else:
-        rows = [TABULAR[fmt](r) for r in records]
-        fields = list(rows[0]) if rows else list(TABULAR[fmt]({"id": "", "articles": []}))
-        writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+    for piece in export_text(records, fmt):
+        sys.stdout.write(piece)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on (loopback by default).")
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int) -> None:
+    """Serve the JSON API and the dashboard at http://HOST:PORT/ (writes need $SITREP_TOKEN)."""
+    from sitrep.api import serve as run_server
+
+    try:
+        run_server(ctx.obj["db"], host=host, port=port, token=os.environ.get("SITREP_TOKEN"))
+    except SitrepError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="Build the demo store and stop.")
+@click.pass_context
+def demo(ctx: click.Context, host: str, port: int, no_serve: bool) -> None:
+    """Build a demo store from the sample reports that ship with sitrep, and serve the dashboard on it.
+
+    The store is the one given by --db, or demo.db beside the default store."""
+    from datetime import UTC, datetime
+
+    from sitrep.demo import build_demo
+
+    db = ctx.obj["db"] if ctx.obj.get("db_given") else os.path.join(os.path.dirname(default_db()), "demo.db")
+    try:
+        from sitrep.store import open_store
+
+        store = open_store(db)
+        summary = build_demo(store, _load_extractor(), lambda: datetime.now(UTC))
+        total = store.incidents(_everything())[1]
+        store.close()
+    except SitrepError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"demo store {db}: {summary.stored} reports added, {total} incidents", err=True)
+    if no_serve:
+        return
+    click.echo(f"the dashboard: http://{host}:{port}/  (Ctrl-C to stop)", err=True)
+    from sitrep.api import serve as run_server
+
+    run_server(db, host=host, port=port, token=os.environ.get("SITREP_TOKEN"))
+
+
+def _everything():
+    from sitrep.store import IncidentFilter
+
+    return IncidentFilter()
 
 
 __all__ = ["COUNT_FIELDS", "main"]

@@ -8,7 +8,10 @@ where its codebook asks for it).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import csv
+import io
+import json
+from collections.abc import Callable, Iterator
 from typing import Any
 
 FORMATS = ("jsonl", "csv", "geojson", "acled", "gtd", "ucdp")
@@ -139,3 +142,28 @@ def geojson_feature(record: dict[str, Any]) -> dict[str, Any] | None:
 TABULAR: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "csv": csv_row, "acled": acled_row, "gtd": gtd_row, "ucdp": ucdp_row,
 }
+
+
+def export_text(records: list[dict[str, Any]], fmt: str) -> Iterator[str]:
+    """The text `sitrep export --format fmt` writes, in pieces."""
+    if fmt == "jsonl":
+        for record in records:
+            yield json.dumps(public_record(record), ensure_ascii=False) + "\n"
+    elif fmt == "geojson":
+        features = [f for r in records if (f := geojson_feature(r)) is not None]
+        yield json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False) + "\n"
+    else:
+        yield from _csv_text([TABULAR[fmt](r) for r in records], fmt)
+
+
+def _csv_text(rows: list[dict[str, Any]], fmt: str) -> Iterator[str]:
+    fields = list(rows[0]) if rows else list(TABULAR[fmt]({"id": "", "articles": []}))
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(row)
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()
