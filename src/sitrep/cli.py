@@ -8,7 +8,8 @@ import json
 import os
 import sys
 from collections.abc import Iterator
-from typing import IO, Any
+from pathlib import Path
+from typing import IO, Any, Literal, cast
 
 import click
 
@@ -343,6 +344,33 @@ def _everything():
     from sitrep.store import IncidentFilter
 
     return IncidentFilter()
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, metavar="FILE...")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="The folder of result files, one per part; run again with the same arguments to resume.")
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Local worker processes, each with its own pipeline (about 0.5 GB each).")
+@click.option("--scheduler", metavar="tcp://HOST:PORT", help="Run on this dask scheduler's workers instead.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "parquet"]), default="jsonl", show_default=True,
+              help="Result files as the contract's JSON Lines, or Parquet (id, error, events_json).")
+@click.option("--db", "batch_db", metavar="PATH|URL",
+              help="Also store the articles in this store and merge their incidents, as `sitrep ingest` does.")
+@click.option("--part-lines", type=click.IntRange(min=1), default=500, show_default=True,
+              help="Input lines per part (the same in every run into one folder).")
+def batch(inputs, out_dir, workers, scheduler, fmt, batch_db, part_lines) -> None:
+    """Extract many JSON Lines files (plain or .gz; globs too) on a dask cluster, one result file per part
+    of each; a run that is stopped resumes where it stopped."""
+    from sitrep.batch import run_batch
+
+    try:
+        summary = run_batch(list(inputs), out_dir, workers=workers, scheduler=scheduler,
+                            fmt=cast(Literal["jsonl", "parquet"], fmt), db=batch_db, part_lines=part_lines)
+    except SitrepError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{summary.parts_done} parts done, {summary.parts_skipped} already done; {summary.articles:,} articles "
+               f"in {summary.seconds:,.1f} s ({summary.articles_per_second:,.1f} a second)", err=True)
 
 
 __all__ = ["COUNT_FIELDS", "main"]
