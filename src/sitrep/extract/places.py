@@ -133,7 +133,7 @@ def article_country(
     the countries of the groups it names."""
     votes: dict[str, float] = {}
     for i, m in enumerate(mentions):
-        codes = {c.country_code for c in m.candidates}
+        codes = dict.fromkeys(c.country_code for c in m.candidates)  # ordered: ties break the same way every run
         weight = (2.0 if i < 4 else 1.0) * (0.5 if m.route else 1.0)
         for code in codes:
             votes[code] = votes.get(code, 0.0) + weight / len(codes)
