@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import csv
 import subprocess
 import sys
 from datetime import date
+from pathlib import Path
 
 import pytest
 
-from sitrep.article import Article
+from sitrep.article import Article, read_article
 from sitrep.records import COUNT_FIELDS, EventRecord, Evidence, event_to_json
 
 from .conftest import SHARED, require_shared, shared_article
+
+DATA = Path(__file__).parent / "data"
 
 pytestmark = pytest.mark.slow
 
@@ -133,3 +137,19 @@ def test_extract_public_names_are_pinned():
         "SitrepError",
         "read_article",
     ]
+
+
+def test_words_of_violence_in_their_peaceful_senses_make_no_incident(extractor):
+    """tests/data/word_senses.tsv: 70 peaceful items that use words of violence in other senses
+    (sport, markets, weather, accidents, disasters, politics, culture, history) and 50 reports of
+    violence, some with the same words; written for sitrep, blind to the rules of `kinds`."""
+    text = (DATA / "word_senses.tsv").read_text(encoding="utf-8")
+    rows = list(csv.DictReader(text.splitlines(), delimiter="\t"))
+    found = {"peaceful": [], "violent": []}
+    for i, row in enumerate(rows):
+        article = read_article({"id": str(i), "text": row["text"], "published": "2025-06-11"})
+        found[row["label"]].append(bool(extractor(article)))
+    peaceful, violent = found["peaceful"], found["violent"]
+    assert len(peaceful) == 70 and len(violent) == 50
+    assert sum(not f for f in peaceful) / len(peaceful) >= 0.9
+    assert sum(violent) / len(violent) >= 0.96
