@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from sitrep.article import Article
-from sitrep.batch import BatchError, extract_part, find_inputs, input_stem
+from sitrep.batch import extract_part, find_inputs, input_stem
+from sitrep.errors import BatchError
 
 from .conftest import SHARED, SITREP, require_shared
 

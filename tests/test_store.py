@@ -6,8 +6,8 @@ from dataclasses import replace
 
 import pytest
 
+from sitrep.errors import StoreError
 from sitrep.store import ArticleRow, EventRow, IncidentFilter, IncidentRow, Store, open_store
-from sitrep.store.base import StoreError
 from sitrep.store.migrations import MIGRATIONS, applied_migrations
 from sitrep.store.sqlite import SqliteStore
 

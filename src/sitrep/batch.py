@@ -27,16 +27,14 @@ import asyncio
 import dataclasses
 import glob
 import gzip
-import hashlib
 import json
 import logging
 import os
-import re
 import resource
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -46,7 +44,7 @@ from typing import IO, TYPE_CHECKING, Any, Literal
 import dask
 from distributed import WorkerPlugin
 
-from sitrep.errors import ArticleError, SitrepError
+from sitrep.errors import ArticleError, BatchError
 
 if TYPE_CHECKING:
     from distributed import Client, Future, Worker
@@ -55,19 +53,13 @@ if TYPE_CHECKING:
     from sitrep.extract import Extractor, Outcome
     from sitrep.ingest import IngestSummary
     from sitrep.records import EventRecord
-    from sitrep.sources import Failure, Fetched
     from sitrep.store import Store
 
-__all__ = ["BatchError", "BatchSummary", "ExtractorPlugin", "extract_part", "input_stem", "run_batch"]
+__all__ = ["BatchSummary", "ExtractorPlugin", "extract_part", "input_stem", "run_batch"]
 
 Format = Literal["jsonl", "parquet"]
 PLUGIN = "sitrep-extractor"
 MANIFEST = ".sitrep-batch.json"
-_LINE_ERROR = re.compile(r"line (\d+): ")
-
-
-class BatchError(SitrepError):
-    """A batch that cannot run: no input, two inputs with one stem, an output folder written otherwise."""
 
 
 @dataclass(frozen=True)
@@ -108,7 +100,7 @@ class PartDone:
     with_events: int
     worker: str
     peak_rss: int
-    outcomes: Mapping[str, Outcome]  # by _outcome_key: incidents or ArticleError; only for the store
+    outcomes: Mapping[str, Outcome]  # by results.outcome_key: incidents or ArticleError; only for the store
 
 
 def run_batch(
@@ -208,50 +200,11 @@ def _run_part(part: Part, fmt: Format, keep_outcomes: bool) -> PartDone:
 def _extract(
     lines: Sequence[str], extractor: Extractor, first_line: int
 ) -> tuple[list[dict[str, Any]], dict[str, Outcome]]:
-    """`cli.extract_lines` over the lines, their articles read beforehand, in batches, by
-    `process_articles`; its "line N" errors numbered as in the whole file."""
-    from sitrep.cli import extract_lines
-    from sitrep.extract import process_articles
+    """The results of the lines, and the outcomes they were made of (for the store)."""
+    from sitrep.results import Precomputed, read_ahead, results_of
 
-    articles = {_outcome_key(a): a for line in lines if (a := _article(line)) is not None}
-    found = process_articles(articles.values(), nlp=extractor.nlp, gazetteer=extractor.gazetteer,
-                             groups=extractor.groups)
-    outcomes = dict(zip(articles, found, strict=True))
-    results = extract_lines(lines, _Precomputed(outcomes, extractor))
-    return [_renumbered(result, first_line - 1) for result in results], outcomes
-
-
-def _article(line: str) -> Article | None:
-    from sitrep.article import read_article
-
-    try:
-        return read_article(json.loads(line)) if line.strip() else None
-    except Exception:  # extract_lines reads the line again and gives it its error
-        return None
-
-
-@dataclass(frozen=True)
-class _Precomputed:
-    """An extractor that answers with the outcomes found beforehand, by `_outcome_key`, and extracts
-    any article it was not given."""
-
-    outcomes: Mapping[str, Outcome]
-    extractor: Callable[[Article], list[EventRecord]]
-
-    def __call__(self, article: Article) -> list[EventRecord]:
-        key = _outcome_key(article)
-        outcome = self.outcomes[key] if key in self.outcomes else self.extractor(article)
-        if isinstance(outcome, Exception):
-            raise outcome
-        return outcome
-
-
-def _renumbered(result: dict[str, Any], offset: int) -> dict[str, Any]:
-    error = result.get("error")
-    m = _LINE_ERROR.match(error) if offset and isinstance(error, str) else None
-    if m is None:
-        return result
-    return {**result, "error": f"line {int(m.group(1)) + offset}: {m.string[m.end():]}"}
+    outcomes = read_ahead(lines, extractor)
+    return list(results_of(lines, Precomputed(outcomes, extractor), first_line=first_line)), outcomes
 
 
 def _encode(results: list[dict[str, Any]], fmt: Format) -> bytes:
@@ -290,12 +243,6 @@ def _write_atomically(path: Path, data: bytes) -> None:
 def _peak_rss() -> int:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak if sys.platform == "darwin" else peak * 1024  # bytes on macOS, KiB on Linux
-
-
-def _outcome_key(article: Article) -> str:
-    """What an article's incidents depend on: its text and its publication date."""
-    digest = hashlib.blake2b(article.text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-    return f"{digest}:{article.published}"
 
 
 # --- in the driver
@@ -472,11 +419,12 @@ class _Storing:
 
     def _store(self, part: Part, outcomes: Mapping[str, Outcome]) -> None:
         from sitrep.ingest import ingest
+        from sitrep.results import Precomputed
         from sitrep.sources import read_jsonl
 
         ref = str(part.source)
-        items = _renumbered_items(read_jsonl(part.lines, ref, _now), ref, part.first_line - 1)
-        _add_up(self.summary, ingest(items, self.store, _Precomputed(outcomes, self._extract)))
+        items = read_jsonl(part.lines, ref, _now, first_line=part.first_line)
+        _add_up(self.summary, ingest(items, self.store, Precomputed(outcomes, self._extract)))
 
     def _extract(self, article: Article) -> list[EventRecord]:
         if self.extractor is None:
@@ -488,14 +436,6 @@ class _Storing:
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def _renumbered_items(items: Iterable[Fetched | Failure], ref: str, offset: int) -> Iterator[Fetched | Failure]:
-    """Items whose "REF:line N" refs count the lines of the whole file, as `sitrep ingest --jsonl` gives them."""
-    prefix = f"{ref}:line "
-    for item in items:
-        number = item.ref.removeprefix(prefix)
-        yield dataclasses.replace(item, ref=f"{prefix}{int(number) + offset}") if number.isdigit() else item
 
 
 def _add_up(total: IngestSummary, part: IngestSummary) -> None:

@@ -9,15 +9,14 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any, Literal, cast
+from typing import IO, Literal, cast
 
 import click
 
-from sitrep.article import Article, parse_published, read_article
-from sitrep.errors import ArticleError, InputError, SitrepError
-from sitrep.records import COUNT_FIELDS, EventRecord, event_to_json
-
-NO_INCIDENT = "no incident of political violence found in the text"
+from sitrep.article import Article, parse_published
+from sitrep.errors import ArticleError, SitrepError
+from sitrep.records import COUNT_FIELDS
+from sitrep.results import NO_INCIDENT, line_results, result_json
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -90,13 +89,6 @@ def _read_text(path: str) -> str:
         raise click.ClickException(f"cannot read {path}: {exc.strerror}") from exc
 
 
-def result_json(article_id: Any, events: list[EventRecord], error: str | None) -> dict[str, Any]:
-    out: dict[str, Any] = {"id": article_id, "events": [event_to_json(e) for e in events]}
-    if error:
-        out["error"] = error
-    return out
-
-
 def _extract_jsonl(path: str) -> None:
     stream: IO[str]
     try:
@@ -105,34 +97,9 @@ def _extract_jsonl(path: str) -> None:
         raise click.ClickException(f"cannot read {path}: {exc.strerror}") from exc
     extractor = _load_extractor()
     with stream:
-        for result in extract_lines(stream, extractor):
+        for result in line_results(stream, extractor):
             sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
             sys.stdout.flush()
-
-
-def extract_lines(lines, extractor) -> Iterator[dict[str, Any]]:
-    """One result per input line, in order; a bad line or article gets its error, never an exception."""
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            yield {"id": None, "events": [], "error": f"line {number}: empty line"}
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield {"id": None, "events": [], "error": f"line {number}: malformed JSON ({exc.msg})"}
-            continue
-        article_id = record.get("id") if isinstance(record, dict) else None
-        try:
-            article = read_article(record)
-            events = extractor(article)
-            yield result_json(article.id, events, None if events else NO_INCIDENT)
-        except InputError as exc:
-            yield {"id": article_id, "events": [], "error": f"line {number}: {exc}"}
-        except ArticleError as exc:
-            yield {"id": article_id, "events": [], "error": str(exc)}
-        except Exception as exc:  # one bad article never sinks a batch  # noqa: BLE001
-            click.echo(f"sitrep: line {number}: internal error: {exc!r}", err=True)
-            yield {"id": article_id, "events": [], "error": f"internal error: {type(exc).__name__}: {exc}"}
 
 
 def _open_store(ctx: click.Context):

@@ -18,11 +18,11 @@ from sitrep.errors import ArticleError
 from sitrep.merge import choose, choose_duplicate, date_window, names, new_incident_id, sketch
 from sitrep.reconcile import build_incident
 from sitrep.records import EventRecord, event_to_json
+from sitrep.results import NO_INCIDENT
 from sitrep.sources import Failure, Fetched, content_hash
 from sitrep.store import ArticleRow, EventRow, Store
 
 Extract = Callable[[Article], list[EventRecord]]
-NO_INCIDENT = "no incident of political violence found in the text"
 
 
 @dataclass

@@ -32,7 +32,7 @@ import trafilatura
 
 from sitrep import __version__
 from sitrep.article import Article, read_article
-from sitrep.errors import InputError, SitrepError
+from sitrep.errors import InputError, SourceError
 
 MAX_BYTES = 5_000_000
 """A page, feed or file larger than this is refused, not read in part."""
@@ -78,10 +78,6 @@ class Page:
     body: bytes
 
 
-class SourceError(SitrepError):
-    """A source item that cannot be read; `read_sources` turns it into a Failure and goes on."""
-
-
 Item = Fetched | Failure
 
 
@@ -112,10 +108,11 @@ def read_sources(refs: Iterable[str], *, client: httpx.Client, now: Now) -> Iter
             yield from _read_path(Path(ref), ref, client, now)
 
 
-def read_jsonl(lines: Iterable[str], ref: str, now: Now) -> Iterator[Fetched | Failure]:
+def read_jsonl(lines: Iterable[str], ref: str, now: Now, *, first_line: int = 1) -> Iterator[Fetched | Failure]:
     """Articles from JSON Lines (one contract input object a line); a bad line is a Failure whose ref
-    is "REF:line N". Blank lines are skipped."""
-    for number, line in enumerate(lines, 1):
+    is "REF:line N", N counted in the file whose line `first_line` is the first given. Blank lines
+    are skipped."""
+    for number, line in enumerate(lines, first_line):
         if not line.strip():
             continue
         line_ref = f"{ref}:line {number}"

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import ChainMap
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from sitrep.article import Article, check_readable, is_upper_case, reading_text
@@ -85,36 +84,69 @@ Outcome = list[EventRecord] | Exception
 
 
 def process_articles(
-    articles: Iterable[Article], *, nlp: Language, gazetteer: Gazetteer, groups: GroupTable, batch_size: int = 32
+    articles: Iterable[Article],
+    *,
+    nlp: Language,
+    gazetteer: Gazetteer,
+    groups: GroupTable,
+    batch_size: int = 32,
+    batch_chars: int = 40_000,
 ) -> Iterator[Outcome]:
-    """`process_article` over many articles, with the parser run over `batch_size` of them at a time
-    (`nlp.pipe`, faster than one by one, the same results). Yields one outcome per article, in order:
-    its incidents, or the exception that process_article would have raised for it, returned rather
-    than raised so that one bad article does not end the others (like asyncio's return_exceptions)."""
+    """`process_article` over many articles, with the parser run over up to `batch_size` texts and
+    `batch_chars` characters at a time (`nlp.pipe`, faster than one by one, the same results; the
+    character bound keeps a batch of long articles from taking hundreds of megabytes). Yields one
+    outcome per article, in order: its incidents, or the exception that process_article would have
+    raised for it, returned rather than raised so that one bad article does not end the others
+    (like asyncio's return_exceptions)."""
     names = {**gazetteer.proper_names, **groups.proper_names}  # as the ChainMap reads them, built once
-    remaining = iter(articles)
-    while chunk := list(islice(remaining, batch_size)):
-        yield from _process_chunk(chunk, nlp=nlp, gazetteer=gazetteer, groups=groups, names=names)
+    window: list[tuple[Article, Outcome | _ToParse]] = []  # articles read, in order, not yet yielded
+    texts = chars = 0
+    for article in articles:
+        prepared = _prepare(article, names)
+        window.append((article, prepared))
+        if isinstance(prepared, _ToParse):
+            texts, chars = texts + 1, chars + len(prepared.text)
+        if texts >= batch_size or chars >= batch_chars or len(window) >= _MAX_WINDOW:
+            yield from _finish(window, nlp=nlp, gazetteer=gazetteer, groups=groups)
+            window, texts, chars = [], 0, 0
+    yield from _finish(window, nlp=nlp, gazetteer=gazetteer, groups=groups)
 
 
-def _process_chunk(
-    chunk: list[Article], *, nlp: Language, gazetteer: Gazetteer, groups: GroupTable, names: Mapping[str, str]
+_MAX_WINDOW = 512
+"""Articles held back at most while a batch of texts to parse fills up."""
+
+
+@dataclass(frozen=True)
+class _ToParse:
+    text: str  # what the parser reads: the article's text, re-cased if it was upper case
+
+
+def _prepare(article: Article, names: Mapping[str, str]) -> Outcome | _ToParse:
+    """What can be said of an article before the parser: an error, no incident, or the text to parse."""
+    try:
+        check_readable(article)
+        if not may_tell_of_violence(article.text):
+            return []
+        return _ToParse(reading_text(article.text, names))
+    except Exception as exc:  # returned, as process_article would raise it
+        return exc
+
+
+def _finish(
+    window: list[tuple[Article, Outcome | _ToParse]], *, nlp: Language, gazetteer: Gazetteer, groups: GroupTable
 ) -> list[Outcome]:
+    """The outcomes of a window of articles, its texts parsed in one batch."""
+    to_parse = [(i, item.text) for i, (_, item) in enumerate(window) if isinstance(item, _ToParse)]
+    docs = dict(zip((i for i, _ in to_parse), _parse([text for _, text in to_parse], nlp), strict=True))
     outcomes: list[Outcome] = []
-    to_parse: dict[int, str] = {}  # position in the chunk -> the text the parser reads
-    for article in chunk:
+    for i, (article, item) in enumerate(window):
+        if not isinstance(item, _ToParse):
+            outcomes.append(item)
+            continue
         try:
-            check_readable(article)
-            if may_tell_of_violence(article.text):
-                to_parse[len(outcomes)] = reading_text(article.text, names)
-            outcomes.append([])
-        except Exception as exc:  # returned, as process_article would raise it
-            outcomes.append(exc)
-    for position, doc in zip(to_parse, _parse(list(to_parse.values()), nlp), strict=True):
-        try:
-            outcomes[position] = _read_doc(chunk[position], _raise_if_error(doc), gazetteer=gazetteer, groups=groups)
+            outcomes.append(_read_doc(article, _raise_if_error(docs[i]), gazetteer=gazetteer, groups=groups))
         except Exception as exc:
-            outcomes[position] = exc
+            outcomes.append(exc)
     return outcomes
 
 

@@ -15,12 +15,8 @@ from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from sitrep.errors import SitrepError
+from sitrep.errors import StoreError
 from sitrep.store import ArticleRow, EventRow, IncidentFilter, IncidentRow, Link
-
-
-class StoreError(SitrepError):
-    """The store cannot be opened, or was asked for something it cannot do."""
 
 
 @dataclass(frozen=True)

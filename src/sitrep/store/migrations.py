@@ -11,7 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from sitrep.store.base import Dialect, SqlStore, StoreError, utc_now
+from sitrep.errors import StoreError
+from sitrep.store.base import Dialect, SqlStore, utc_now
 
 RECORD_TABLE = ("CREATE TABLE IF NOT EXISTS schema_migrations "
                 "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied TEXT NOT NULL)")

@@ -8,7 +8,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
-from sitrep.store.base import Dialect, SqlStore, StoreError
+from sitrep.errors import StoreError
+from sitrep.store.base import Dialect, SqlStore
 from sitrep.store.migrations import migrated
 
 CONNECT_SECONDS = 10  # unless the URL sets connect_timeout

@@ -7,7 +7,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from sitrep.store.base import Dialect, SqlStore, StoreError
+from sitrep.errors import StoreError
+from sitrep.store.base import Dialect, SqlStore
 from sitrep.store.migrations import migrated
 
 BUSY_MS = 10_000  # how long a writer waits for another connection's transaction (sqlite3's busy timeout)
