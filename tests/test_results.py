@@ -66,3 +66,12 @@ def test_each_article_gets_events_or_a_reason(extractor):
             assert result["events"] and "error" not in result
         elif text == OWN[1]:
             assert result["events"] == [] and result["error"] == NO_INCIDENT
+
+
+def test_results_public_names():
+    import sitrep.results as results
+
+    assert sorted(results.__all__) == sorted([
+        "NO_INCIDENT", "Precomputed", "Result", "line_results", "outcome_key", "read_ahead", "result_json",
+        "results_of",
+    ])

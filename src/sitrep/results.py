@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
+import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
@@ -26,6 +26,8 @@ from sitrep.records import EventRecord, event_to_json
 
 if TYPE_CHECKING:
     from sitrep.extract import Extractor, Outcome
+
+_log = logging.getLogger(__name__)
 
 NO_INCIDENT = "no incident of political violence found in the text"
 
@@ -72,7 +74,7 @@ def results_of(lines: Iterable[str], extract: ExtractFn, *, first_line: int = 1)
         except ArticleError as exc:
             yield {"id": article_id, "events": [], "error": str(exc)}
         except Exception as exc:  # one bad article never sinks a batch  # noqa: BLE001
-            print(f"sitrep: line {number}: internal error: {exc!r}", file=sys.stderr)
+            _log.warning("line %d: internal error: %r", number, exc)
             yield {"id": article_id, "events": [], "error": f"internal error: {type(exc).__name__}: {exc}"}
 
 
@@ -114,3 +116,7 @@ class Precomputed:
         if isinstance(outcome, Exception):
             raise outcome
         return outcome
+
+
+__all__ = ["NO_INCIDENT", "Precomputed", "Result", "line_results", "outcome_key", "read_ahead", "result_json",
+           "results_of"]

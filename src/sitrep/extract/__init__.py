@@ -75,8 +75,9 @@ def process_article(
     check_readable(article)
     if not may_tell_of_violence(article.text):
         return []  # no sentence could be violent: the parser is not needed to say so
-    doc = nlp(reading_text(article.text, ChainMap(groups.proper_names, gazetteer.proper_names)))
-    return _read_doc(article, doc, gazetteer=gazetteer, groups=groups)
+    with nlp.memory_zone():  # the doc's new strings are freed with it (see _finish)
+        doc = nlp(reading_text(article.text, ChainMap(groups.proper_names, gazetteer.proper_names)))
+        return _read_doc(article, doc, gazetteer=gazetteer, groups=groups)
 
 
 Outcome = list[EventRecord] | Exception
@@ -135,18 +136,21 @@ def _prepare(article: Article, names: Mapping[str, str]) -> Outcome | _ToParse:
 def _finish(
     window: list[tuple[Article, Outcome | _ToParse]], *, nlp: Language, gazetteer: Gazetteer, groups: GroupTable
 ) -> list[Outcome]:
-    """The outcomes of a window of articles, its texts parsed in one batch."""
+    """The outcomes of a window of articles, its texts parsed in one batch. The docs live in a
+    memory zone: the strings the parser meets in them (every new number, name and typo) are freed
+    with them, so that a process that reads millions of articles stays the same size."""
     to_parse = [(i, item.text) for i, (_, item) in enumerate(window) if isinstance(item, _ToParse)]
-    docs = dict(zip((i for i, _ in to_parse), _parse([text for _, text in to_parse], nlp), strict=True))
     outcomes: list[Outcome] = []
-    for i, (article, item) in enumerate(window):
-        if not isinstance(item, _ToParse):
-            outcomes.append(item)
-            continue
-        try:
-            outcomes.append(_read_doc(article, _raise_if_error(docs[i]), gazetteer=gazetteer, groups=groups))
-        except Exception as exc:
-            outcomes.append(exc)
+    with nlp.memory_zone():
+        docs = dict(zip((i for i, _ in to_parse), _parse([text for _, text in to_parse], nlp), strict=True))
+        for i, (article, item) in enumerate(window):
+            if not isinstance(item, _ToParse):
+                outcomes.append(item)
+                continue
+            try:
+                outcomes.append(_read_doc(article, _raise_if_error(docs[i]), gazetteer=gazetteer, groups=groups))
+            except Exception as exc:
+                outcomes.append(exc)
     return outcomes
 
 
