@@ -66,11 +66,16 @@ class _Trigger:
 
     def find(self, text: str) -> Iterator[re.Match[str]]:
         """The trigger's matches in a sentence, in the sense that names violence."""
+        matches = self.pattern.finditer(text)
+        first = next(matches, None)  # most sentences have none: their context is not looked for
+        if first is None:
+            return
         if self.context is not None and not self.context.search(text):
             return
         if self.mishap and _MISHAP.search(text) and not _ARMED_CONTEXT.search(text):
             return
-        yield from self.pattern.finditer(text)
+        yield first
+        yield from matches
 
 
 def _trigger(kind: str, weight: float, pattern: str, context: re.Pattern[str] | None = None,
