@@ -142,7 +142,7 @@ def test_extract_public_names_are_pinned():
 def test_words_of_violence_in_their_peaceful_senses_make_no_incident(extractor):
     """tests/data/word_senses.tsv: 70 peaceful items that use words of violence in other senses
     (sport, markets, weather, accidents, disasters, politics, culture, history) and 50 reports of
-    violence, some with the same words; written for sitrep, blind to the rules of `kinds`."""
+    violence, some with the same words; written for sitrep by someone who had not seen `kinds`."""
     text = (DATA / "word_senses.tsv").read_text(encoding="utf-8")
     rows = list(csv.DictReader(text.splitlines(), delimiter="\t"))
     found = {"peaceful": [], "violent": []}
