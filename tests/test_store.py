@@ -344,3 +344,22 @@ def test_store_failures_recorded_in_order(store: Store) -> None:
     assert [(ref, reason) for ref, reason, _ in failures] == [
         ("https://news.example/gone", "HTTP 404"), ("scan.pdf", "not text: a binary file")]
     assert all(at.endswith("+00:00") and at[:4].isdigit() for _, _, at in failures)
+
+
+def test_store_article_incidents_are_those_its_events_are_linked_to(store: Store) -> None:
+    store.upsert_incident(incident("inc-old", date_start="2024-10-02"))
+    store.upsert_incident(incident("inc-new", date_start="2024-11-10"))
+    store.upsert_incident(incident("inc-other"))
+    store.add_article(article("a1"))
+    store.add_article(article("b1"))
+    report, recalled = store.replace_events("a1", [event("a1", ordinal=0), event("a1", ordinal=1, main=False)])
+    (other,) = store.replace_events("b1", [event("b1")])
+    assert report.id is not None and recalled.id is not None and other.id is not None
+    store.link("inc-new", report.id, True, {"rule": "merge.v1", "founded": True})
+    store.link("inc-old", recalled.id, False, {"rule": "merge.v1", "recalled": True})
+    store.link("inc-other", other.id, True, {"rule": "merge.v1", "founded": True})
+    assert [i.id for i in store.article_incidents("a1")] == ["inc-new", "inc-old"]  # newest first
+    assert [i.id for i in store.article_incidents("b1")] == ["inc-other"]
+    assert store.article_incidents("nope") == []
+    store.replace_events("a1", [])
+    assert store.article_incidents("a1") == []

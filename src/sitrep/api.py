@@ -18,7 +18,6 @@ thread (a sqlite3 connection stays on the thread that opened it).
 from __future__ import annotations
 
 import hmac
-import json
 import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -412,17 +411,10 @@ def get_article(service: ServiceDep, article_id: Annotated[str, PathParam(max_le
         row = store.article(article_id)
         if row is None:
             raise HTTPException(404, f"no article {article_id!r}")
-        incidents = citing(store, article_id)
+        incidents = store.article_incidents(article_id)
         evidence = article_evidence(store, article_id, incidents)
     return ArticleOut(id=row.id, url=row.url, title=row.title, published=row.published, fetched=row.fetched,
                       text=row.text, error=row.error, incidents=[i.id for i in incidents], evidence=evidence)
-
-
-def citing(store: Store, article_id: str) -> list[IncidentRow]:
-    """The incidents an article reports or mentions: found by the article's id as it is written in their
-    records' JSON, then checked exactly."""
-    found, _ = store.incidents(IncidentFilter(q=json.dumps(article_id, ensure_ascii=False)))
-    return [row for row in found if any(a.get("id") == article_id for a in row.record.get("articles") or [])]
 
 
 def article_evidence(store: Store, article_id: str, incidents: Iterable[IncidentRow]) -> list[EvidenceSpan]:
@@ -488,7 +480,7 @@ def post_article(service: ServiceDep, body: ArticleIn, response: Response) -> In
         if isinstance(item, Failure):
             raise HTTPException(422, f"cannot read {item.ref}: {item.reason}")
         row = stored_article(store, item)
-        incidents = [incident.id for incident in citing(store, row.id)]
+        incidents = [incident.id for incident in store.article_incidents(row.id)]
     response.status_code = 201 if summary.stored else 200
     return IngestResult(article_id=row.id, stored=bool(summary.stored), incidents=incidents, error=row.error)
 

@@ -325,6 +325,14 @@ class SqlStore:
                          "linked = excluded.linked",
                          [incident_id, event_id, main, encode_json(reason), utc_now()])
 
+    def article_incidents(self, article_id: str) -> list[IncidentRow]:
+        """The incidents an article's events are linked to (as reports or as mentions), newest first."""
+        found = self.rows(f"SELECT {columns(INCIDENT_COLUMNS, 'i.')} FROM incidents i WHERE i.id IN "
+                          "(SELECT l.incident_id FROM incident_events l JOIN events e ON e.id = l.event_id "
+                          "WHERE e.article_id = ?) ORDER BY i.date_start IS NULL, i.date_start DESC, i.id",
+                          [article_id])
+        return [incident_from(row) for row in found]
+
     def links(self, incident_id: str) -> list[Link]:
         """An incident's events with their articles, in the order the articles were published, then read."""
         found = self.rows(f"SELECT l.main, l.reason, {columns((*EVENT_COLUMNS, 'id'), 'e.')}, "

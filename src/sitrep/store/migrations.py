@@ -66,8 +66,14 @@ def create_tables(d: Dialect) -> list[str]:
     ]
 
 
+def index_events_by_article(d: Dialect) -> list[str]:
+    """An article's events found directly: replacing them on re-ingest, the incidents citing it."""
+    return ["CREATE INDEX events_article ON events (article_id)"]
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "create_tables", create_tables),
+    Migration(2, "index_events_by_article", index_events_by_article),
 )
 
 
