@@ -50,6 +50,17 @@ def figures(nlp, text: str) -> set[tuple[str, str, int | None, str]]:
             "Six crew members and 120 passengers were aboard the plane.",
             {("aboard", "people", 6, "exact"), ("aboard", "victims", 120, "exact")},
         ),
+        (
+            "Two attackers were shot dead and five soldiers wounded.",
+            {("killed", "perpetrators", 2, "exact"), ("injured", "security", 5, "exact")},
+        ),
+        # the attackers themselves, counted apart from the casualties
+        ("Some 40 gunmen stormed the school on Friday.", {("attackers", "perpetrators", 40, "about")}),
+        ("A group of 12 militants attacked the police post.", {("attackers", "perpetrators", 12, "exact")}),
+        (
+            "More than 100 armed men raided the village and abducted 31 residents.",
+            {("attackers", "perpetrators", 100, "more_than"), ("hostages", "victims", 31, "exact")},
+        ),
     ],
 )
 def test_counts_read_outcome_role_and_amount(nlp, text, expected):

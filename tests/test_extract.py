@@ -153,3 +153,15 @@ def test_words_of_violence_in_their_peaceful_senses_make_no_incident(extractor):
     assert len(peaceful) == 70 and len(violent) == 50
     assert sum(not f for f in peaceful) / len(peaceful) >= 0.9
     assert sum(violent) / len(violent) >= 0.96
+
+
+def test_the_attackers_are_counted_with_their_evidence(extractor):
+    text = ("About 50 gunmen stormed a village near Gusau on Sunday, killing 11 residents, police said. "
+            "Troops later killed 6 of the attackers.")
+    (event,) = extractor(Article(id="own-attackers", text=text, published=date(2025, 2, 3)))
+    assert event.attackers is not None
+    assert (event.attackers.value, event.attackers.quantity.qualifier) == (50, "about")
+    figure = event.attackers.evidence[-1]
+    assert text[figure.start:figure.end] == figure.text and "50" in figure.text
+    assert event_to_json(event)["attackers"]["value"] == 50
+    assert event.counts["killed_perpetrators"].value == 6  # the attackers killed are a count, not attackers

@@ -23,7 +23,7 @@ from sitrep.records import Evidence, Quantity
 
 RULE = "counts.v1"
 
-Outcome = Literal["killed", "injured", "hostages", "rescued", "aboard"]
+Outcome = Literal["killed", "injured", "hostages", "rescued", "aboard", "attackers"]
 Role = Literal["victims", "security", "perpetrators", "people"]
 
 OUTCOME_LEMMAS: dict[str, Outcome] = {
@@ -39,6 +39,12 @@ OUTCOME_LEMMAS: dict[str, Outcome] = {
     ),
     **dict.fromkeys("rescue rescued free freed liberate liberated".split(), "rescued"),
 }
+# What attackers do: "some 40 gunmen stormed the school", "a group of 12 militants attacked".
+ATTACK_LEMMAS = frozenset(
+    "attack storm raid ambush assault fire open stage launch abduct kidnap seize hijack surround besiege "
+    "overrun infiltrate target strike torch burn loot kill shoot massacre invade enter arrive".split()
+)
+GROUP_NOUNS = frozenset("group band gang squad team convoy unit".split())
 # Outcomes an active subject undergoes rather than inflicts.
 INTRANSITIVE = frozenset("die perish succumb".split())
 PARTICIPLES: dict[str, Outcome] = {
@@ -151,6 +157,9 @@ def find_casualties(sent: Span) -> Iterator[CasualtyMention]:
             found = (previous, "coordinated") if previous else None
         if found is None and _aboard(phrase):
             found = ("aboard", "aboard")
+        if found is None and role == "perpetrators" and _attacking(phrase):
+            yield _mention(sent, ns, "attackers", role, phrase, "attackers")
+            continue
         if found is None:
             continue
         outcome, how = found
@@ -305,7 +314,7 @@ def _outcome(phrase: Token) -> tuple[Outcome, str] | None:
     for _ in range(5):
         dep, head = node.dep_, node.head
         if dep == "nsubjpass":
-            word = _outcome_word(head)
+            word = _outcome_word(head) or _shot_dead(head)
             return (word, "passive-subject") if word else None
         if dep == "nsubj":
             return _subject_outcome(head)
@@ -338,6 +347,13 @@ def _outcome(phrase: Token) -> tuple[Outcome, str] | None:
 
 def _outcome_word(tok: Token) -> Outcome | None:
     return OUTCOME_LEMMAS.get(tok.lemma_.lower()) or OUTCOME_LEMMAS.get(tok.lower_)
+
+
+def _shot_dead(verb: Token) -> Outcome | None:
+    """ "two attackers were shot dead", "gunned down dead": a verb of shooting whose result is death."""
+    if verb.lemma_.lower() in ("shoot", "gun") and any(c.lower_ == "dead" for c in verb.children):
+        return "killed"
+    return None
 
 
 def _has_object(verb: Token) -> bool:
@@ -393,6 +409,14 @@ def _verb_before(phrase: Token) -> Outcome | None:
     if i < 0 or phrase.dep_ in ("nsubj", "nsubjpass"):
         return None
     return VERBS_BEFORE.get(doc[i].lower_)
+
+
+def _attacking(phrase: Token) -> bool:
+    """Whether the phrase's people are the active subject of an attack: "40 gunmen stormed the
+    school", or of a group that is ("a group of 12 militants attacked")."""
+    if phrase.dep_ == "pobj" and phrase.head.lower_ == "of" and phrase.head.head.lemma_.lower() in GROUP_NOUNS:
+        phrase = phrase.head.head
+    return phrase.dep_ == "nsubj" and phrase.head.pos_ == "VERB" and phrase.head.lemma_.lower() in ATTACK_LEMMAS
 
 
 def _subject_outcome(verb: Token) -> tuple[Outcome, str] | None:

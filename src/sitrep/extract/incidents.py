@@ -212,6 +212,7 @@ def build_event(
     location: Location = locate_incident(places, spans, country, gazetteer)
     casualties = [c for s in group.sentences for c in s.casualties]
     counts = reconcile_counts(casualties, vote.type, text, spans)
+    attackers = _figure(c for c in casualties if c.outcome == "attackers")
     return EventRecord(
         main=group.main,
         type=vote.type,
@@ -219,6 +220,7 @@ def build_event(
         location=location,
         perpetrator=perpetrator,
         counts=counts,
+        attackers=attackers,
         type_evidence=vote.evidence,
         evidence=tuple(Evidence(s, e, t, RULE) for s, e, t in spans[:1]),
     )
