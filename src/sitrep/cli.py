@@ -45,7 +45,8 @@ def default_db() -> str:
     "--jsonl",
     "jsonl",
     type=click.Path(allow_dash=True),
-    help="Batch: read articles as JSON Lines from FILE ('-' for stdin), write one result a line.",
+    help="Batch: read articles as JSON Lines from FILE ('-' for stdin), write one result a line "
+         "(lines are read 64 at a time and parsed together, so results come in groups).",
 )
 def extract(file: str | None, published: str | None, as_json: bool, jsonl: str | None) -> None:
     """Extract the incidents of one article (FILE, a text file; '-' for stdin), or of many (--jsonl)."""

@@ -3,6 +3,11 @@
 Each type has triggers (words and phrases). Every trigger in the incident's sentences votes for its
 type, the incident's first sentence counting most; a vehicle seized outweighs the shooting that
 follows, an explosion outweighs a generic "attack". Ties go to the more specific type.
+
+A trigger counts in its violent sense only: words that have a peaceful one too ("clash", "blast",
+"rocket", "stormed", "shot") need armed men, weapons or harm in the same sentence, and a sentence
+that tells of an accident, a disaster or an illness, and of no armed men, tells of no violence
+(`is_violent`). kinds.v2 added these senses to kinds.v1.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from typing import cast
 
 from sitrep.records import EventType, Evidence
 
-RULE = "kinds.v1"
+RULE = "kinds.v2"
 
 # Armed men, weapons and the harm done to people: words that confirm that a word with a peaceful
 # sense too ("clash", "blast", "rocket", "stormed") is used in its violent one.
@@ -209,6 +214,8 @@ _GENERIC_ACT = re.compile(
     r"\btarget(?:ed|ing)\b|(?<!heart )\battack\w*|\bviolence\b|\bassault\w*|\bfighting\b", re.IGNORECASE
 )
 """Those that name a deed rather than a death; the others may tell of an accident or a disaster."""
+_BARE_WORDS = re.compile(r"\bshot\b|\bstorm(?:s|ed|ing)?\b", re.IGNORECASE)
+"""The words of the triggers that look around them, for `may_tell_of_violence`."""
 
 
 @dataclass(frozen=True)
@@ -312,6 +319,3 @@ def may_tell_of_violence(text: str) -> bool:
         or _BARE_WORDS.search(text) is not None
         or any(t.pattern.search(text) for t in _TRIGGERS)
     )
-
-
-_BARE_WORDS = re.compile(r"\bshot\b|\bstorm(?:s|ed|ing)?\b", re.IGNORECASE)
